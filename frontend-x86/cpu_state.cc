@@ -1,0 +1,70 @@
+// Reset and derived-mode bookkeeping of the CPU state.
+#include "frontend-x86/cpu_state.h"
+#include "frontend-x86/flags.h"
+#include "frontend-x86/mem_access.h"
+
+namespace vireo::x86 {
+
+void update_mode(CpuState& c) {
+    const bool lma = c.efer & EFER_LMA;
+    c.pe = c.cr0 & CR0_PE;
+    c.vm86 = c.pe && !lma && (c.eflags & VM);
+    c.long64 = lma && c.seg[CS].l();
+    if (c.long64) c.code_size = 64;
+    else c.code_size = (c.pe && !c.vm86 && c.seg[CS].db()) ? 32 : 16;
+    if (!c.pe) c.cpl = 0;
+    else if (c.vm86) c.cpl = 3;
+    c.stack_size = c.long64 ? 8 : c.seg[SS].db() ? 4 : 2;
+    if (c.cpl == 3) c.mmu_idx = MMU_USER;
+    else c.mmu_idx = ((c.cr4 & CR4_SMAP) && (c.eflags & AC)) ? MMU_KERNEL_AC : MMU_KERNEL;
+    if (!(c.cr0 & CR0_PG)) c.paging_mode = 0;
+    else if (lma) c.paging_mode = (c.cr4 & CR4_LA57) ? 5 : 4;
+    else c.paging_mode = (c.cr4 & CR4_PAE) ? 3 : 2;
+}
+
+namespace {
+// Access rights the fast path may allow for a segment (mem_access.h seg_linear()).
+void real_mode_segment(Segment& s, u16 sel, u16 attr) {
+    s.sel = sel;
+    s.base = static_cast<u64>(sel) << 4;
+    s.limit = 0xffff;
+    s.attr = attr;
+    s.access = SEG_ACC_R | SEG_ACC_W;
+}
+}  // namespace
+
+void cpu_reset(CpuState& c) {
+    // SDM Vol. 3A 9.1.1, Table 9-1 (power-up and RESET state).
+    for (auto& r : c.gpr) r = 0;
+    c.gpr[RDX] = 0x600;  // family/model/stepping placeholder until CPUID leaf 1 sets it
+    c.rip = 0xfff0;
+    c.eflags = 2;
+    set_flags_eager(c, 0);
+    for (int i = 0; i < 6; i++) real_mode_segment(c.seg[i], 0, SEG_ATTR_P | SEG_ATTR_S | 3);
+    c.seg[CS].sel = 0xf000;
+    c.seg[CS].base = 0xffff0000;
+    c.seg[CS].attr = SEG_ATTR_P | SEG_ATTR_S | 0xb;
+    c.seg[CS].access = SEG_ACC_R;  // code: readable, not writable
+    c.ldtr = Segment{};
+    c.ldtr.attr = SEG_ATTR_P | 2;
+    c.ldtr.limit = 0xffff;
+    c.tr = Segment{};
+    c.tr.attr = SEG_ATTR_P | 0xb;
+    c.tr.limit = 0xffff;
+    c.gdtr = TableReg{};
+    c.idtr = TableReg{};
+    c.cr0 = CR0_ET | CR0_CD | CR0_NW;
+    c.cr2 = c.cr3 = c.cr4 = c.cr8 = 0;
+    c.efer = 0;
+    c.xcr0 = 1;
+    c.dr[6] = 0xffff0ff0;
+    c.dr[7] = 0x400;
+    c.irq_inhibit = false;
+    c.halted = false;
+    c.nmi_blocked = false;
+    c.cpl = 0;
+    update_mode(c);
+    tlb_flush_all(c);
+}
+
+}  // namespace vireo::x86

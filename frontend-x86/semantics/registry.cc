@@ -1,0 +1,44 @@
+// Mnemonic -> binder: joins the semantics files' lists and binds decoded instructions.
+#include <string>
+#include <unordered_map>
+#include "frontend-x86/semantics/sem_common.h"
+
+namespace vireo::x86 {
+
+namespace {
+struct Registry {
+    std::unordered_map<std::string_view, const SemEntry*> by_mnemonic;
+    Registry() {
+        for (auto list : {sem_alu(), sem_data(), sem_control(), sem_system(), sem_string(), sem_bits()})
+            for (const SemEntry& e : list) by_mnemonic.emplace(e.mnemonic, &e);
+    }
+};
+const Registry& registry() {
+    static const Registry r;
+    return r;
+}
+const SemEntry* lookup(const DecodedInsn& d) {
+    if (!d.row) return nullptr;
+    auto& m = registry().by_mnemonic;
+    // Rows like "cbw|cwde|cdqe" register under the whole string.
+    auto it = m.find(d.row->src->mnemonic);
+    return it == m.end() ? nullptr : it->second;
+}
+}  // namespace
+
+bool bind_op(const DecodedInsn& d, const CpuState&, Op& op) {
+    op.len = d.length;
+    op.opsize = d.opsize;
+    op.addrsize = d.addrsize;
+    const SemEntry* e = lookup(d);
+    if (!e) return false;
+    op.fn = e->bind(d, op);
+    return op.fn != nullptr;
+}
+
+bool op_ends_block(const DecodedInsn& d) {
+    const SemEntry* e = lookup(d);
+    return e && e->ends_block;
+}
+
+}  // namespace vireo::x86

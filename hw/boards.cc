@@ -1,0 +1,57 @@
+// The machine and device type tables of this build.
+#include "hw/boards.h"
+
+#include "hw/misc/debug_exit.h"
+#include "hw/char/serial.h"
+
+namespace vireo {
+
+namespace {
+
+const MachineType kMachines[] = {
+    {"mini", "Minimal PC: RAM, 16550 UARTs, isa-debug-exit; Multiboot -kernel (default)", true, create_mini},
+};
+
+u64 number_prop(const KeyValues& p, const char* key, u64 def) {
+    try {
+        return p.get_number(key, def);
+    } catch (const OptionError& e) {
+        throw OptionError(std::string("-device: property '") + key + "': " + e.what());
+    }
+}
+
+std::unique_ptr<Device> make_debug_exit(const KeyValues& p) {
+    for (auto& kv : p.entries())
+        if (kv.key != "iobase" && kv.key != "iosize")
+            throw OptionError("-device isa-debug-exit: property '" + kv.key + "' not found");
+    u64 base = number_prop(p, "iobase", 0x501), size = number_prop(p, "iosize", 2);
+    if (base > 0xffff || !size || size > 4 || base + size > 0x10000)
+        throw OptionError("-device isa-debug-exit: iobase/iosize out of range");
+    return std::make_unique<DebugExit>(static_cast<u16>(base), static_cast<u16>(size));
+}
+
+const DeviceType kDevices[] = {
+    {"isa-debug-exit", "ISA debug exit device: a write of V exits with status (V<<1)|1",
+     {{"iobase", "uint32", "I/O port (default 0x501)"}, {"iosize", "uint32", "port count (default 2)"}},
+     make_debug_exit},
+};
+
+}  // namespace
+
+std::span<const MachineType> machine_types() { return kMachines; }
+
+const MachineType* find_machine_type(std::string_view name) {
+    for (const MachineType& t : kMachines)
+        if (name.empty() ? t.is_default : name == t.name) return &t;
+    return nullptr;
+}
+
+std::span<const DeviceType> device_types() { return kDevices; }
+
+const DeviceType* find_device_type(std::string_view name) {
+    for (const DeviceType& t : kDevices)
+        if (name == t.name) return &t;
+    return nullptr;
+}
+
+}  // namespace vireo

@@ -1,0 +1,155 @@
+// Multiboot v1 (multiboot.h). Section numbers refer to the Multiboot Specification 0.6.96.
+#include "hw/i386/multiboot.h"
+
+#include <cstring>
+#include "frontend-x86/flags.h"
+#include "frontend-x86/mem_access.h"
+
+namespace vireo {
+
+namespace {
+constexpr u32 kHeaderMagic = 0x1BADB002, kBootMagic = 0x2BADB002;
+constexpr u64 kInfoAddr = 0x9000;  // info, memory map, command line: below 640 KiB
+
+u32 rd32(const std::vector<u8>& b, size_t off) {
+    u32 v = 0;
+    if (off + 4 <= b.size()) std::memcpy(&v, b.data() + off, 4);
+    return v;
+}
+u16 rd16(const std::vector<u8>& b, size_t off) {
+    u16 v = 0;
+    if (off + 2 <= b.size()) std::memcpy(&v, b.data() + off, 2);
+    return v;
+}
+u64 rd64(const std::vector<u8>& b, size_t off) {
+    u64 v = 0;
+    if (off + 8 <= b.size()) std::memcpy(&v, b.data() + off, 8);
+    return v;
+}
+
+long find_header(const std::vector<u8>& img) {
+    // 3.1.1: 32-bit aligned within the first 8192 bytes; magic + flags + checksum == 0.
+    for (size_t off = 0; off + 12 <= img.size() && off < 8192; off += 4)
+        if (rd32(img, off) == kHeaderMagic && static_cast<u32>(rd32(img, off) + rd32(img, off + 4) + rd32(img, off + 8)) == 0)
+            return static_cast<long>(off);
+    return -1;
+}
+
+[[noreturn]] void bad(const std::string& path, const std::string& why) {
+    throw OptionError("-kernel: " + path + ": " + why);
+}
+
+void copy_in(Machine& m, u64 addr, const u8* src, u64 len, const std::string& path) {
+    if (addr + len > m.ram_size() || addr + len < addr) bad(path, "segment does not fit in RAM");
+    std::memcpy(m.ram() + addr, src, len);
+}
+}  // namespace
+
+bool is_multiboot(const std::vector<u8>& image) { return find_header(image) >= 0; }
+
+void multiboot_load(Machine& m, x86::CpuState& c, const std::vector<u8>& img, const std::string& cmdline,
+                    const std::string& path) {
+    using namespace x86;
+    long h = find_header(img);
+    if (h < 0) bad(path, "no Multiboot header");
+    const u32 flags = rd32(img, h + 4);
+    if (flags & 0xfffc) {
+        // Bits 0-15 the loader must understand (3.1.2): we know 0 (align), 1 (mem info), 16.
+        if (flags & 0xfff8) bad(path, "unsupported required Multiboot flags");
+    }
+    u64 entry = 0;
+    u64 kernel_end = 0;
+    if (flags & (1u << 16)) {
+        // a.out kludge (3.1.3): header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr.
+        u32 header_addr = rd32(img, h + 12), load_addr = rd32(img, h + 16);
+        u32 load_end = rd32(img, h + 20), bss_end = rd32(img, h + 24);
+        entry = rd32(img, h + 28);
+        u64 file_off = static_cast<u64>(h) - (header_addr - load_addr);
+        u64 len = load_end ? load_end - load_addr : img.size() - file_off;
+        if (file_off > img.size() || file_off + len > img.size()) bad(path, "a.out kludge addresses outside the file");
+        copy_in(m, load_addr, img.data() + file_off, len, path);
+        if (bss_end > load_addr + len) {
+            if (bss_end > m.ram_size()) bad(path, "bss does not fit in RAM");
+            std::memset(m.ram() + load_addr + len, 0, bss_end - load_addr - len);
+        }
+        kernel_end = std::max<u64>(bss_end, load_addr + len);
+    } else {
+        if (img.size() < 52 || std::memcmp(img.data(), "\x7f" "ELF", 4) != 0) bad(path, "not an ELF file");
+        const bool elf64 = img[4] == 2;
+        if (img[5] != 1) bad(path, "not a little-endian ELF file");
+        u64 phoff = elf64 ? rd64(img, 32) : rd32(img, 28);
+        u16 phentsize = rd16(img, elf64 ? 54 : 42), phnum = rd16(img, elf64 ? 56 : 44);
+        entry = elf64 ? rd64(img, 24) : rd32(img, 24);
+        if (!phnum || phentsize < (elf64 ? 56 : 32)) bad(path, "ELF file has no program headers");
+        for (unsigned i = 0; i < phnum; i++) {
+            u64 ph = phoff + static_cast<u64>(i) * phentsize;
+            if (ph + phentsize > img.size()) bad(path, "truncated program headers");
+            if (rd32(img, ph) != 1) continue;  // PT_LOAD
+            u64 off = elf64 ? rd64(img, ph + 8) : rd32(img, ph + 4);
+            u64 paddr = elf64 ? rd64(img, ph + 24) : rd32(img, ph + 12);
+            u64 filesz = elf64 ? rd64(img, ph + 32) : rd32(img, ph + 16);
+            u64 memsz = elf64 ? rd64(img, ph + 40) : rd32(img, ph + 20);
+            if (off + filesz > img.size() || filesz > memsz) bad(path, "segment outside the file");
+            if (paddr + memsz > m.ram_size() || paddr + memsz < paddr) bad(path, "segment does not fit in RAM");
+            std::memcpy(m.ram() + paddr, img.data() + off, filesz);
+            std::memset(m.ram() + paddr + filesz, 0, memsz - filesz);
+            kernel_end = std::max(kernel_end, paddr + memsz);
+        }
+        if (entry >= (1ull << 32)) bad(path, "entry point above 4 GiB");
+    }
+    if (kernel_end > 0 && kernel_end <= kInfoAddr + 0x1000 && kernel_end > kInfoAddr) bad(path, "kernel overlaps the boot information");
+
+    // Boot information (3.3): mem_lower/upper, cmdline, memory map, boot loader name.
+    const u64 ram = m.ram_size();
+    const u64 info = kInfoAddr, mmap = info + 0x100, strs = info + 0x400;
+    u8* base = m.ram();
+    std::memset(base + info, 0, 0x1000);
+    auto put32 = [&](u64 a, u32 v) { std::memcpy(base + a, &v, 4); };
+    auto put64 = [&](u64 a, u64 v) { std::memcpy(base + a, &v, 8); };
+    u32 mbflags = 1u | (1u << 6) | (1u << 9);  // mem, mmap, boot loader name
+    put32(info + 4, 640);
+    put32(info + 8, static_cast<u32>(std::min<u64>((ram - 0x100000) / 1024, 0xffffffffu)));
+    struct Range { u64 base, len; u32 type; };
+    const Range ranges[] = {{0, 0x9fc00, 1}, {0x9fc00, 0x400, 2}, {0xf0000, 0x10000, 2}, {0x100000, ram - 0x100000, 1}};
+    u64 p = mmap;
+    for (const Range& r : ranges) {
+        put32(p, 20);
+        put64(p + 4, r.base);
+        put64(p + 12, r.len);
+        put32(p + 20, r.type);
+        p += 24;
+    }
+    put32(info + 44, static_cast<u32>(p - mmap));
+    put32(info + 48, static_cast<u32>(mmap));
+    std::string cl = path + (cmdline.empty() ? "" : " " + cmdline);
+    if (cl.size() > 0xa00) bad(path, "command line too long");
+    std::memcpy(base + strs, cl.c_str(), cl.size() + 1);
+    put32(info + 16, static_cast<u32>(strs));
+    mbflags |= 1u << 2;
+    const char* name = "Vireo";
+    u64 name_at = strs + cl.size() + 1;
+    std::memcpy(base + name_at, name, std::strlen(name) + 1);
+    put32(info + 64, static_cast<u32>(name_at));
+    put32(info, mbflags);
+
+    // Machine state (3.2): 32-bit protected mode, flat 4 GiB segments, paging off, IF=0.
+    c.cr0 = (c.cr0 | CR0_PE) & ~(CR0_PG | CR0_CD | CR0_NW);
+    for (int s = 0; s < 6; s++) {
+        Segment& sg = c.seg[s];
+        sg.sel = s == CS ? 0x08 : 0x10;
+        sg.base = 0;
+        sg.limit = 0xffffffff;
+        sg.attr = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G | (s == CS ? 0xb : 0x3);
+        sg.access = s == CS ? SEG_ACC_R : (SEG_ACC_R | SEG_ACC_W);
+    }
+    c.eflags = 2;
+    set_flags_eager(c, 0);
+    c.gpr[RAX] = kBootMagic;
+    c.gpr[RBX] = info;
+    c.rip = entry;
+    c.cpl = 0;
+    update_mode(c);
+    tlb_flush_all(c);
+}
+
+}  // namespace vireo

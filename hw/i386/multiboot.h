@@ -1,0 +1,18 @@
+// Multiboot v1 loader (Multiboot Specification 0.6.96): ELF32/ELF64-with-32-bit-entry images or
+// the a.out kludge, an info structure with a memory map, and the machine state of section 3.2.
+#pragma once
+#include <string>
+#include <vector>
+#include "frontend-x86/cpu_state.h"
+#include "softmmu/machine.h"
+
+namespace vireo {
+
+// True if the file has a Multiboot header in its first 8 KiB.
+bool is_multiboot(const std::vector<u8>& image);
+// Load the image and set up CPU 0 as the spec says (protected mode, paging off, EAX magic,
+// EBX info). Throws OptionError("-kernel: ...") for a malformed image.
+void multiboot_load(Machine& m, x86::CpuState& c, const std::vector<u8>& image, const std::string& cmdline,
+                    const std::string& kernel_path);
+
+}  // namespace vireo

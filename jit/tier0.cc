@@ -1,0 +1,257 @@
+// Tier-0 engine: decode a block once into ops, then run the ops' handlers in sequence.
+#include "jit/tier0.h"
+
+#include <cstdio>
+#include <string>
+#include "frontend-x86/cpu_dump.h"
+#include "frontend-x86/cpu_host.h"
+#include "frontend-x86/interrupts.h"
+#include "frontend-x86/mem_access.h"
+
+namespace vireo::jit {
+
+using namespace vireo::x86;
+
+namespace {
+constexpr unsigned kMaxBlockInsns = 64;
+
+u64 trunc_pc(u64 v, u8 code_size) {
+    return code_size == 64 ? v : code_size == 32 ? static_cast<u32>(v) : static_cast<u16>(v);
+}
+}  // namespace
+
+u32 block_flags(const CpuState& c) {
+    u32 f = c.code_size == 64 ? BF_CODE64 : c.code_size == 32 ? BF_CODE32 : BF_CODE16;
+    f |= static_cast<u32>(c.cpl) << 2;
+    if ((c.eflags & TF) || c.irq_inhibit) f |= BF_SINGLE;
+    return f;
+}
+
+Tier0Engine::Tier0Engine(CpuState& c, BlockCache& cache, CodePageTracker& tracker)
+    : c_(c), cache_(cache), tracker_(tracker) {}
+
+Block* Tier0Engine::translate(u64 pc, u32 flags) {
+    auto b = std::make_unique<Block>();
+    b->pc = pc;
+    b->flags = flags;
+    const bool single = (flags & BF_SINGLE) || force_single_;
+    const unsigned max_insns = single ? 1 : kMaxBlockInsns;
+    const u64 cs_base = c_.long64 ? 0 : c_.seg[CS].base;
+    auto linear = [&](u64 ip) { return c_.long64 ? ip : static_cast<u32>(cs_base + ip); };
+
+    // The first page: a fault here is the first instruction's fault and is raised now.
+    u64 lin = linear(pc);
+    u64 ppage;
+    const u8* host = tlb_code_page(c_, lin, &ppage);
+    b->phys = ppage | (lin & 0xfff);
+    b->ops.reserve(max_insns + 1);
+    b->insns.reserve(max_insns);
+    DecodeMode mode{c_.code_size};
+    u64 ip = pc;
+    bool ended = false;
+    for (unsigned n = 0; n < max_insns; n++) {
+        lin = linear(ip);
+        u8 buf[16];
+        size_t avail = 0;
+        const u64 page_off = lin & 0xfff;
+        // The first page of the block must hold this instruction's first byte.
+        if ((lin & ~0xfffull) != (linear(pc) & ~0xfffull)) break;
+        if (!host) {  // code in MMIO: read byte by byte through the bus
+            for (; avail < 15 && page_off + avail < 4096; avail++)
+                buf[avail] = static_cast<u8>(c_.host->phys_read(ppage + page_off + avail, 1));
+        } else {
+            for (; avail < 15 && page_off + avail < 4096; avail++) buf[avail] = host[page_off + avail];
+        }
+        DecodedInsn d;
+        DecodeStatus st = decode(buf, avail, mode, c_.features, d);
+        if (st == DecodeStatus::NeedMore) {
+            // Crosses into the next page: fetch it (faulting only if this is the first insn).
+            u64 p2;
+            const u8* h2;
+            try {
+                h2 = tlb_code_page(c_, (lin & ~0xfffull) + 4096, &p2);
+            } catch (const GuestFault&) {
+                if (n == 0) throw;
+                break;  // let the next block fault on this instruction
+            }
+            for (size_t k = 0; avail < 15; avail++, k++)
+                buf[avail] = h2 ? h2[k] : static_cast<u8>(c_.host->phys_read(p2 + k, 1));
+            st = decode(buf, avail, mode, c_.features, d);
+            b->phys_page2 = p2;
+        }
+        Op op;
+        op.next_rip = trunc_pc(ip + (d.length ? d.length : 1), c_.code_size);
+        op.len = d.length ? d.length : 1;
+        bool ok = false;
+        if (st == DecodeStatus::Ok) {
+            ok = bind_op(d, c_, op);
+            if (!ok && c_.host->log_enabled(LOG_UNIMP)) {
+                char line[128];
+                std::snprintf(line, sizeof line, "unimplemented instruction %.*s at %016llx\n",
+                              static_cast<int>(d.mnemonic().size()), d.mnemonic().data(),
+                              static_cast<unsigned long long>(ip));
+                c_.host->log(line);
+            }
+        }
+        if (!ok) {
+            op.fn = st == DecodeStatus::TooLong ? op_raise_fault : op_raise_ud;
+            op.aux = GP;
+            op.r0 = 1;  // with error code 0
+            op.imm = 0;
+        }
+        b->insns.push_back(d);
+        op.insn = &b->insns.back();
+        b->bytes.insert(b->bytes.end(), buf, buf + std::min<size_t>(d.length ? d.length : 1, avail));
+        b->ops.push_back(op);
+        ip = op.next_rip;
+        if (!ok || op_ends_block(d)) { ended = true; break; }
+        if (b->phys_page2 != ~0ull) break;
+    }
+    if (!ended) {
+        Op g;
+        g.fn = op_goto;
+        g.imm2 = ip;
+        g.next_rip = ip;
+        b->ops.push_back(g);
+    }
+    stats_.blocks_translated++;
+    stats_.insns_translated += b->insns.size();
+    tracker_.mark_code(b->phys & ~0xfffull);
+    if (b->phys_page2 != ~0ull) tracker_.mark_code(b->phys_page2);
+    if (c_.host->log_enabled(LOG_IN_ASM)) log_block(b.get());
+    return cache_.insert(std::move(b));
+}
+
+void Tier0Engine::log_block(const Block* b) {
+    std::string s = "----------------\nIN: \n";
+    size_t off = 0;
+    u64 ip = b->pc;
+    for (const DecodedInsn& d : b->insns) {
+        s += disassemble_line(c_.code_size, c_.long64 ? ip : c_.seg[CS].base + ip, b->bytes.data() + off,
+                              d.length ? d.length : 1);
+        off += d.length ? d.length : 1;
+        ip += d.length ? d.length : 1;
+    }
+    s += "\n";
+    c_.host->log(s.c_str());
+}
+
+Block* Tier0Engine::lookup() {
+    if (c_.jmp_cache_stale || jmp_gen_ != cache_.generation()) {
+        for (auto& e : jmp_cache_) e = nullptr;
+        c_.jmp_cache_stale = false;
+        jmp_gen_ = cache_.generation();
+    }
+    const u32 flags = block_flags(c_);
+    const u64 pc = c_.rip;
+    Block*& slot = jmp_cache_[(pc ^ (pc >> 12)) & (kJmpCacheSize - 1)];
+    if (slot && slot->pc == pc && slot->flags == flags && slot->valid) return slot;
+    const u64 lin = c_.long64 ? pc : static_cast<u32>(c_.seg[CS].base + pc);
+    u64 ppage;
+    tlb_code_page(c_, lin, &ppage);
+    Block* b = cache_.find(ppage | (lin & 0xfff), pc, flags);
+    if (!b || (b->phys_page2 != ~0ull && !tracker_.is_code(b->phys_page2))) b = translate(pc, flags);
+    slot = b;
+    return b;
+}
+
+void Tier0Engine::execute(Block* b) {
+    const Op* first = b->ops.data();
+    const Op* op = first;
+    c_.block_break = false;
+    c_.rip_fixup = false;
+    const bool tf = c_.eflags & TF;
+    try {
+        for (;;) {
+            c_.cur_op = op;
+            op->fn(c_, *op);
+            if (VIREO_UNLIKELY(c_.block_break)) break;
+            ++op;
+        }
+        if (c_.rip_fixup) {
+            c_.rip = op->next_rip;
+            c_.rip_fixup = false;
+        }
+        c_.insn_count += static_cast<u64>(op - first) + 1;
+        if (b->flags & BF_SINGLE) {
+            // A single-step trap after the instruction (SDM Vol. 3A 17.3.1.4).
+            if (tf && (c_.eflags & TF)) {
+                c_.dr[6] |= 1u << 14;  // BS
+                deliver_event(c_, DB, EventKind::Exception, false, 0, c_.rip);
+            }
+        }
+    } catch (const GuestFault& f) {
+        const Op* cur = static_cast<const Op*>(c_.cur_op);
+        c_.rip = cur->rip();
+        c_.rip_fixup = false;
+        c_.insn_count += static_cast<u64>(cur - first);
+        deliver_fault(c_, f);
+    }
+}
+
+bool Tier0Engine::take_interrupts() {
+    u32 req = c_.interrupt_request.load(std::memory_order_relaxed);
+    if (req & IRQ_NMI && !c_.nmi_blocked) {
+        c_.interrupt_request.fetch_and(~IRQ_NMI);
+        c_.halted = false;
+        c_.nmi_blocked = true;
+        deliver_event(c_, NMI_VEC, EventKind::Nmi, false, 0, c_.rip);
+        return true;
+    }
+    if ((req & IRQ_HARD) && (c_.eflags & IF) && !c_.irq_inhibit) {
+        int vec = c_.host->acknowledge_interrupt();
+        if (vec >= 0) {
+            c_.halted = false;
+            deliver_event(c_, static_cast<u8>(vec), EventKind::External, false, 0, c_.rip);
+            return true;
+        }
+    }
+    return false;
+}
+
+RunExit Tier0Engine::run(u64 max_insns) {
+    const u64 stop_at = c_.insn_count + max_insns;
+    const bool log_cpu = c_.host->log_enabled(LOG_CPU);
+    const bool log_exec = c_.host->log_enabled(LOG_EXEC);
+    force_single_ = force_single_ || log_cpu;
+    for (;;) {
+        cache_.collect();
+        if (c_.interrupt_request.load(std::memory_order_relaxed)) {
+            if (c_.interrupt_request & IRQ_EXIT) {
+                c_.interrupt_request.fetch_and(~IRQ_EXIT);
+                return RunExit::Exit;
+            }
+            try {
+                take_interrupts();
+            } catch (const GuestFault& f) {
+                deliver_fault(c_, f);
+            }
+        }
+        if (c_.halted) return RunExit::Halted;
+        if (c_.insn_count >= stop_at) return RunExit::Budget;
+        const bool inhibit = c_.irq_inhibit;
+        Block* b;
+        try {
+            b = lookup();
+        } catch (const GuestFault& f) {
+            deliver_fault(c_, f);  // fetch fault at c.rip
+            continue;
+        }
+        if (log_exec || log_cpu) {
+            if (log_exec) {
+                char line[96];
+                std::snprintf(line, sizeof line, "Trace %u: [%08llx/%016llx/%08x]\n", c_.cpu_index,
+                              static_cast<unsigned long long>(c_.seg[CS].base),
+                              static_cast<unsigned long long>(c_.rip), b->flags);
+                c_.host->log(line);
+            }
+            if (log_cpu) c_.host->log(dump_cpu_state(c_).c_str());
+        }
+        stats_.block_execs++;
+        execute(b);
+        // The instruction under an interrupt shadow has now run (SDM Vol. 3A 6.8.3).
+        if (inhibit && (b->flags & BF_SINGLE)) c_.irq_inhibit = false;
+    }
+}
+
+}  // namespace vireo::jit

@@ -1,0 +1,52 @@
+// Device core (ARCHITECTURE.md "Devices and boards"): a device is a small class with realize,
+// reset and a state description; types register by name so -device/-global/-device help work.
+// Implementations live in hw/; the machine owns the instances (no globals).
+#pragma once
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+#include "frontend-x86/types.h"
+#include "softmmu/options.h"
+
+namespace vireo {
+
+class Machine;
+
+// Snapshot/record-replay description of a device's state: named fields, visited in order.
+class StateVisitor {
+public:
+    virtual ~StateVisitor() = default;
+    virtual void field(const char* name, void* data, size_t size) = 0;
+};
+
+class Device {
+public:
+    virtual ~Device() = default;
+    virtual const char* type_name() const = 0;
+    // Create regions and IRQ lines and map them into the machine.
+    virtual void realize(Machine& m) = 0;
+    virtual void reset() {}
+    virtual void describe_state(StateVisitor&) {}
+    std::string id;
+};
+
+struct PropertyInfo {
+    const char* name;
+    const char* type;  // "uint32", "chardev", ...
+    const char* desc;
+};
+
+struct DeviceType {
+    const char* name;
+    const char* desc;
+    std::vector<PropertyInfo> props;
+    // Build from -device properties (already merged with -global); throws OptionError.
+    std::unique_ptr<Device> (*create)(const KeyValues& props);
+};
+
+// The device types of this build (hw/device_types.cc).
+std::span<const DeviceType> device_types();
+const DeviceType* find_device_type(std::string_view name);
+
+}  // namespace vireo

@@ -1,0 +1,162 @@
+// Machine and main loop (machine.h).
+#include "softmmu/machine.h"
+
+#include <chrono>
+#include <poll.h>
+#include <random>
+#include "frontend-x86/mem_access.h"
+
+namespace vireo {
+
+Machine::Machine(const VmConfig& cfg) : cfg_(cfg) {
+    sysmem_ = MemoryRegion::container("system", 0);  // size 0: the whole 64-bit space
+    iomem_ = MemoryRegion::container("io", 0x10000);
+    ram_ = own(MemoryRegion::ram("ram", cfg.ram_size));
+    sysmem_->add_subregion(ram_, 0, 0);
+    mem_as_ = std::make_unique<AddressSpace>("memory", sysmem_.get(), 0);
+    io_as_ = std::make_unique<AddressSpace>("I/O", iomem_.get(), ~0ull);
+    // DMA writes into translated code drop the blocks (ARCHITECTURE.md "Self-modifying code").
+    mem_as_->write_hook = [this](u64 addr, u64 len) { tracker_.written(addr, len); };
+    tracker_.on_invalidate = [this](u64 ppage) { cache_.invalidate_page(ppage); };
+    rng_state_ = std::random_device{}();
+}
+
+Machine::~Machine() = default;
+
+MemoryRegion* Machine::own(std::unique_ptr<MemoryRegion> r) {
+    regions_.push_back(std::move(r));
+    return regions_.back().get();
+}
+
+Device* Machine::add_device(std::unique_ptr<Device> d) {
+    d->realize(*this);
+    devices_.push_back(std::move(d));
+    return devices_.back().get();
+}
+
+Chardev* Machine::add_chardev(std::unique_ptr<Chardev> c) {
+    chardevs_.push_back(std::move(c));
+    return chardevs_.back().get();
+}
+
+void Machine::set_serial(unsigned n, Chardev* c) {
+    if (serials_.size() <= n) serials_.resize(n + 1, nullptr);
+    serials_[n] = c;
+}
+
+x86::CpuState& Machine::add_cpu(const x86::FeatureSet& features) {
+    Vcpu v;
+    v.state = std::make_unique<x86::CpuState>();
+    v.state->host = this;
+    v.state->features = features;
+    v.state->cpu_index = static_cast<u32>(cpus_.size());
+    tracker_.add_cpu(v.state.get());
+    x86::cpu_reset(*v.state);
+    v.engine = std::make_unique<jit::Tier0Engine>(*v.state, cache_, tracker_);
+    cpus_.push_back(std::move(v));
+    return *cpus_.back().state;
+}
+
+u8* Machine::ram_page(u64 paddr, bool write) { return mem_as_->host_ptr(paddr & ~0xfffull, 4096, write); }
+u64 Machine::phys_read(u64 paddr, unsigned size) { return mem_as_->read(paddr, size); }
+void Machine::phys_write(u64 paddr, u64 value, unsigned size) { mem_as_->write(paddr, value, size); }
+u32 Machine::io_read(u16 port, unsigned size) { return static_cast<u32>(io_as_->read(port, size)); }
+void Machine::io_write(u16 port, u32 value, unsigned size) {
+    io_as_->write(port, value, size);
+    // A device may have asked to stop (debug-exit, reset): leave the block now.
+    if (exit_requested_ || reset_requested_)
+        for (auto& v : cpus_) v.state->interrupt_request.fetch_or(x86::IRQ_EXIT);
+}
+
+void Machine::shutdown_request(const char* why) {
+    if (log_enabled(x86::LOG_GUEST_ERRORS) || log_enabled(x86::LOG_INT)) {
+        std::string s = std::string(why) + ": machine reset\n";
+        log(s.c_str());
+    }
+    request_reset();
+}
+
+u64 Machine::tsc() {
+    using namespace std::chrono;
+    return static_cast<u64>(duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count());
+}
+
+u64 Machine::random_u64() {
+    // splitmix64 seeded from the host's random_device (RDRAND/RDSEED source).
+    u64 z = (rng_state_ += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+void Machine::log(const char* text) {
+    FILE* f = log_file_ ? log_file_ : stderr;
+    std::fputs(text, f);
+}
+
+void Machine::request_exit(int status) {
+    if (!exit_requested_) exit_status_ = status;
+    exit_requested_ = true;
+    for (auto& v : cpus_) v.state->interrupt_request.fetch_or(x86::IRQ_EXIT);
+}
+
+void Machine::request_reset() {
+    reset_requested_ = true;
+    for (auto& v : cpus_) v.state->interrupt_request.fetch_or(x86::IRQ_EXIT);
+}
+
+void Machine::reset_all() {
+    reset_requested_ = false;
+    cache_.invalidate_all();
+    for (auto& v : cpus_) {
+        v.state->interrupt_request.store(0);
+        x86::cpu_reset(*v.state);
+    }
+    for (auto& d : devices_) d->reset();
+    if (on_reset) on_reset();
+}
+
+void Machine::poll_io(int timeout_ms) {
+    std::vector<pollfd> fds;
+    std::vector<Chardev*> owners;
+    for (auto& c : chardevs_) {
+        int fd = c->input_fd();
+        if (fd < 0) continue;
+        fds.push_back({fd, POLLIN, 0});
+        owners.push_back(c.get());
+    }
+    if (fds.empty()) {
+        if (timeout_ms > 0) ::poll(nullptr, 0, timeout_ms);
+        return;
+    }
+    if (::poll(fds.data(), fds.size(), timeout_ms) <= 0) return;
+    for (size_t i = 0; i < fds.size(); i++)
+        if (fds[i].revents & (POLLIN | POLLHUP)) owners[i]->pump_input();
+}
+
+int Machine::run() {
+    constexpr u64 kSlice = 200000;  // instructions per vCPU turn (round-robin on one thread)
+    while (!exit_requested_) {
+        bool any_runnable = false;
+        for (auto& v : cpus_) {
+            jit::RunExit e = v.engine->run(kSlice);
+            if (e != jit::RunExit::Halted) any_runnable = true;
+            if (exit_requested_ || reset_requested_) break;
+        }
+        if (exit_requested_) break;
+        if (reset_requested_) {
+            if (cfg_.no_reboot) {
+                request_exit(0);  // -no-reboot: a reset ends the run (QEMU exits 0)
+                break;
+            }
+            reset_all();
+            continue;
+        }
+        poll_io(any_runnable ? 0 : 10);
+    }
+    std::fflush(stdout);
+    if (log_file_) std::fflush(log_file_);
+    return exit_status_;
+}
+
+}  // namespace vireo

@@ -1,0 +1,101 @@
+// The Machine: owns memory, address spaces, CPUs and their engines, devices and chardevs (no
+// globals: two machines can live in one process). Board files in hw/ build one; the main
+// loop here runs it.
+#pragma once
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+#include "frontend-x86/cpu_host.h"
+#include "frontend-x86/cpu_state.h"
+#include "jit/block.h"
+#include "jit/tier0.h"
+#include "softmmu/chardev.h"
+#include "softmmu/code_tracker.h"
+#include "softmmu/device.h"
+#include "softmmu/memory.h"
+#include "softmmu/options.h"
+
+namespace vireo {
+
+struct Vcpu {
+    std::unique_ptr<x86::CpuState> state;
+    std::unique_ptr<jit::Tier0Engine> engine;
+};
+
+class Machine : public x86::CpuHost {
+public:
+    explicit Machine(const VmConfig& cfg);
+    ~Machine() override;
+    Machine(const Machine&) = delete;
+    Machine& operator=(const Machine&) = delete;
+
+    const VmConfig& config() const { return cfg_; }
+    MemoryRegion& system_memory() { return *sysmem_; }
+    MemoryRegion& io_space() { return *iomem_; }
+    AddressSpace& memory() { return *mem_as_; }
+    AddressSpace& io() { return *io_as_; }
+    u8* ram() { return ram_->host(); }
+    u64 ram_size() const { return ram_->size(); }
+    // Keep a region alive for the machine's lifetime.
+    MemoryRegion* own(std::unique_ptr<MemoryRegion> r);
+
+    Device* add_device(std::unique_ptr<Device> d);
+    const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
+    Chardev* add_chardev(std::unique_ptr<Chardev> c);
+    // The chardev for the n-th -serial, or nullptr.
+    Chardev* serial(unsigned n) const { return n < serials_.size() ? serials_[n] : nullptr; }
+    void set_serial(unsigned n, Chardev* c);
+
+    x86::CpuState& add_cpu(const x86::FeatureSet& features);
+    std::vector<Vcpu>& cpus() { return cpus_; }
+
+    // Main loop: runs until an exit request; returns the process exit status.
+    int run();
+    void request_exit(int status);
+    void request_reset();
+    // Called on reset, after the CPUs are reset (the board reloads what it loaded).
+    std::function<void()> on_reset;
+
+    // Logging (-d / -D).
+    void set_log(unsigned mask, FILE* f) { log_mask_ = mask; log_file_ = f; }
+
+    // ---- x86::CpuHost ----
+    u8* ram_page(u64 paddr, bool write) override;
+    u64 phys_read(u64 paddr, unsigned size) override;
+    void phys_write(u64 paddr, u64 value, unsigned size) override;
+    u32 io_read(u16 port, unsigned size) override;
+    void io_write(u16 port, u32 value, unsigned size) override;
+    bool is_code_page(u64 ppage) override { return tracker_.is_code(ppage); }
+    void code_written(u64 paddr, unsigned size) override { tracker_.written(paddr, size); }
+    int acknowledge_interrupt() override { return irq_ack ? irq_ack() : -1; }
+    void shutdown_request(const char* why) override;
+    u64 tsc() override;
+    u64 random_u64() override;
+    bool log_enabled(unsigned mask) override { return log_mask_ & mask; }
+    void log(const char* text) override;
+    std::function<int()> irq_ack;
+
+private:
+    void reset_all();
+    void poll_io(int timeout_ms);
+    const VmConfig& cfg_;
+    std::vector<std::unique_ptr<MemoryRegion>> regions_;
+    std::unique_ptr<MemoryRegion> sysmem_, iomem_;
+    MemoryRegion* ram_ = nullptr;
+    std::unique_ptr<AddressSpace> mem_as_, io_as_;
+    CodePageTracker tracker_;
+    jit::BlockCache cache_;
+    std::vector<Vcpu> cpus_;
+    std::vector<std::unique_ptr<Device>> devices_;
+    std::vector<std::unique_ptr<Chardev>> chardevs_;
+    std::vector<Chardev*> serials_;
+    bool exit_requested_ = false;
+    int exit_status_ = 0;
+    bool reset_requested_ = false;
+    unsigned log_mask_ = 0;
+    FILE* log_file_ = nullptr;
+    u64 rng_state_;
+};
+
+}  // namespace vireo
