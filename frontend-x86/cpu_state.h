@@ -89,6 +89,7 @@ enum CcOp : u8 {
 };
 
 class CpuHost;  // the machine side: memory, I/O, interrupts (cpu_host.h)
+struct CpuModel;  // the named CPU model CPUID reports (cpu_model.h)
 
 struct CpuState {
     u64 gpr[17] = {};  // gpr[REG_ZERO] is always 0
@@ -140,6 +141,7 @@ struct CpuState {
     u64 insn_count = 0;            // retired instructions, counted per block
 
     FeatureSet features;
+    const CpuModel* model = nullptr;  // nullptr: the default model (cpu_model.h)
     u32 cpu_index = 0;
     CpuHost* host = nullptr;
 

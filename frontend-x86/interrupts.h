@@ -19,6 +19,9 @@ enum class EventKind : u8 {
 // the next one for traps and software interrupts). On return, the CPU state is at the
 // handler's first instruction. Faults during delivery become #DF; a fault while delivering
 // #DF is a triple fault: c.host->shutdown_request() is called and the state is left as is.
+// For the software kinds (INT n, INT3, INTO, INT1) a fault while delivering belongs to the
+// instruction: it is thrown to the caller (the handler), so the engine reports it at the
+// INT instruction, state unchanged (SDM Vol. 3A 6.13: EXT=0 for INT n/INT3/INTO).
 void deliver_event(CpuState& c, u8 vector, EventKind kind, bool has_error, u32 error, u64 return_rip);
 
 // Convenience for the engine: deliver a GuestFault raised by the instruction at c.rip.

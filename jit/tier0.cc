@@ -211,6 +211,7 @@ bool Tier0Engine::take_interrupts() {
 
 RunExit Tier0Engine::run(u64 max_insns) {
     const u64 stop_at = c_.insn_count + max_insns;
+    u64 turns = 0;  // blocks run or events delivered: bounds a fault loop that retires nothing
     const bool log_cpu = c_.host->log_enabled(LOG_CPU);
     const bool log_exec = c_.host->log_enabled(LOG_EXEC);
     force_single_ = force_single_ || log_cpu;
@@ -228,7 +229,7 @@ RunExit Tier0Engine::run(u64 max_insns) {
             }
         }
         if (c_.halted) return RunExit::Halted;
-        if (c_.insn_count >= stop_at) return RunExit::Budget;
+        if (c_.insn_count >= stop_at || ++turns > max_insns) return RunExit::Budget;
         const bool inhibit = c_.irq_inhibit;
         Block* b;
         try {

@@ -351,20 +351,37 @@ void validate_boot_devices(std::string_view devices) {
     if (devices.size() > 3) throw OptionError("Too many boot devices for PC");
 }
 
-// -rtc base=: utc, localtime, or a date "2006-06-17T16:01:21" / "2006-06-17".
+// -rtc base=: utc, localtime, or a date "2006-06-17T16:01:21" / "2006-06-17". QEMU reads the
+// fields with "%d", so any number of digits per field is accepted (the date is normalized).
 bool valid_rtc_base(std::string_view base) {
     if (base == "utc" || base == "localtime") return true;
-    auto digits = [&](size_t pos, size_t n) {
-        if (pos + n > base.size()) return false;
-        for (size_t i = pos; i < pos + n; ++i)
-            if (!std::isdigit(static_cast<unsigned char>(base[i]))) return false;
-        return true;
+    size_t pos = 0;
+    auto number = [&] {
+        size_t start = pos;
+        while (pos < base.size() && std::isdigit(static_cast<unsigned char>(base[pos]))) ++pos;
+        return pos > start;
     };
-    bool date = base.size() >= 10 && digits(0, 4) && base[4] == '-' && digits(5, 2) && base[7] == '-' && digits(8, 2);
-    if (!date) return false;
-    if (base.size() == 10) return true;
-    return base.size() == 19 && base[10] == 'T' && digits(11, 2) && base[13] == ':' && digits(14, 2) &&
-           base[16] == ':' && digits(17, 2);
+    auto sep = [&](char c) { return pos < base.size() && base[pos++] == c; };
+    if (!(number() && sep('-') && number() && sep('-') && number())) return false;
+    if (pos == base.size()) return true;
+    return sep('T') && number() && sep(':') && number() && sep(':') && number() && pos == base.size();
+}
+
+// "-display none[,...]": only the options common to every display type are accepted
+// (full-screen, show-cursor, window-close: no effect without a window), and no OpenGL.
+void validate_display_none(std::string_view display) {
+    KeyValues kv = parse_keyvalues(display, "type", KeyValueSyntax::Keyval);
+    for (const KeyValue& e : kv.entries()) {
+        if (e.key == "type") continue;
+        if (e.key == "gl") {
+            if (e.value != "off") throw OptionError("OpenGL is not supported by the display");
+            continue;
+        }
+        if (e.key != "full-screen" && e.key != "show-cursor" && e.key != "window-close")
+            throw OptionError("Parameter " + quote(e.key) + " is unexpected");
+        kv.get_bool(e.key);
+    }
+    if (kv.help_requested()) throw OptionError("Help is not available for this option");
 }
 
 // Builds the VmConfig option by option; per-run state only, no globals.
@@ -509,6 +526,7 @@ bool CommandLineParser::handle(const OptionSpec& spec, std::string_view arg, std
             if (type != "vnc" &&
                 std::find(std::begin(kDisplayTypes), std::end(kDisplayTypes), type) == std::end(kDisplayTypes))
                 throw OptionError("Parameter 'type' does not accept value " + quote(type));
+            if (type == "none") validate_display_none(optarg);
             cfg_.display = optarg;
             return true;
         }

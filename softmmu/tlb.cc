@@ -79,7 +79,8 @@ void tlb_probe_write(CpuState& c, u64 lin, unsigned size, u8 idx) {
     Translation t;
     page_translate(c, lin, Access::Write, idx, t);
     const u64 last = lin + size - 1;
-    if ((last & ~0xfffull) != (lin & ~0xfffull)) page_translate(c, last, Access::Write, idx, t);
+    // The second page faults with CR2 at its first byte, as hardware reports it.
+    if ((last & ~0xfffull) != (lin & ~0xfffull)) page_translate(c, last & ~0xfffull, Access::Write, idx, t);
 }
 
 void tlb_write_slow(CpuState& c, u64 lin, u64 v, unsigned size, u8 idx) {

@@ -126,6 +126,7 @@ struct Raw {
     u8 modrm = 0;
     bool w = false;
     u8 l = 0;
+    bool vex_after_bad_prefix = false;  // 66/F2/F3/LOCK/REX in front of a VEX/EVEX prefix
 };
 
 Raw scan(const u8* b, size_t n, int bits) {
@@ -147,6 +148,7 @@ Raw scan(const u8* b, size_t n, int bits) {
     u8 x = b[i++];
     bool vex = (x == 0xC4 || x == 0xC5 || x == 0x62) && i < n &&
                (bits == 64 || (b[i] & 0xC0) == 0xC0);
+    r.vex_after_bad_prefix = vex && (r.p66 || r.last_rep || r.lock || r.rex);
     if (vex && x == 0xC5 && i + 1 < n) {
         r.enc = Encoding::Vex;
         r.vex_map = 1;
@@ -234,10 +236,12 @@ std::string pattern_of(const Raw& r) {
 //   MODES KIND PATTERN... ; SDM reference and why
 // MODES: 16,32,64 (any subset) or "all". KIND: capstone-only (capstone decodes, Vireo #UD),
 // vireo-only, length, mnemonic. PATTERN: the table's opcode grammar (insn_table.h), matched
-// against the raw bytes, plus qualifiers "+lock" (a LOCK prefix is present), "+67", "+seg",
+// against the raw bytes, plus qualifiers "+lock" (a LOCK prefix is present), "+66", "+67", "+seg",
 // "+rep" (any F2/F3 prefix), "+prefix-ignored" (capstone decodes the same instruction with the
 // 66/F2/F3 prefixes taken out: it ignored them), "+lock-ud" (Vireo decodes the same instruction
-// and raises #UD only because of the LOCK prefix) and "modrm=XX-YY" (ModRM byte range). The
+// and raises #UD only because of the LOCK prefix), "+vex" / "+evex" (the encoding),
+// "+vex-prefix" (66, F2, F3, LOCK or REX in front of VEX/EVEX) and "modrm=XX-YY" (ModRM byte
+// range). The pattern "*" matches any opcode (with qualifiers to narrow it). The
 // opcode may list several ranges separated by commas ("0C-0F,13").
 enum class Kind { Agree, Length, Mnemonic, VireoOnly, CapstoneOnly };
 const char* kind_name(Kind k) {
@@ -258,8 +262,9 @@ struct Known {
     std::vector<std::string> opcodes;  // one per opcode range: "VEX.66.0F38.W1 0C-0F,13" is two
     std::vector<InsnRow> rows;         // rows[i].opcode points into opcodes[i]
     std::vector<ParsedRow> pats;
-    bool want_lock = false, want_67 = false, want_seg = false, want_rep = false;
+    bool want_lock = false, want_66 = false, want_67 = false, want_seg = false, want_rep = false;
     bool want_prefix_ignored = false, want_lock_ud = false;
+    bool any_opcode = false, want_vex = false, want_evex = false, want_vex_prefix = false;
     int modrm_lo = -1, modrm_hi = -1;
     u64 hits = 0;
 };
@@ -319,11 +324,16 @@ std::vector<Known> load_known(std::string* err) {
         std::string opcode;
         while (ss >> tok) {
             if (tok == "+lock") k.want_lock = true;
+            else if (tok == "+66") k.want_66 = true;
             else if (tok == "+67") k.want_67 = true;
             else if (tok == "+seg") k.want_seg = true;
             else if (tok == "+rep") k.want_rep = true;
             else if (tok == "+prefix-ignored") k.want_prefix_ignored = true;
             else if (tok == "+lock-ud") k.want_lock_ud = true;
+            else if (tok == "+vex") k.want_vex = true;
+            else if (tok == "+evex") k.want_evex = true;
+            else if (tok == "+vex-prefix") k.want_vex_prefix = true;
+            else if (tok == "*") k.any_opcode = true;
             else if (tok.rfind("modrm=", 0) == 0) {
                 if (!parse_hex_range(tok.substr(6), k.modrm_lo, k.modrm_hi)) {
                     *err = "line " + std::to_string(lineno) + ": bad " + tok;
@@ -338,7 +348,12 @@ std::vector<Known> load_known(std::string* err) {
         size_t opi = toks.size();
         for (size_t i = 0; i < toks.size() && opi == toks.size(); i++)
             if (toks[i].find(',') != std::string::npos) opi = i;
-        if (opi == toks.size()) {
+        if (k.any_opcode) {
+            if (!opcode.empty()) {
+                *err = "line " + std::to_string(lineno) + ": '*' and an opcode";
+                return {};
+            }
+        } else if (opi == toks.size()) {
             k.opcodes.push_back(opcode);
         } else {
             std::istringstream rs(toks[opi]);
@@ -387,6 +402,7 @@ bool pattern_matches(const Known& k, const ParsedRow& p, const Raw& r) {
     if (p.modrm_exact >= 0 && r.modrm != p.modrm_exact) return false;
     if (k.modrm_lo >= 0 && (r.modrm < k.modrm_lo || r.modrm > k.modrm_hi)) return false;
     if (k.want_lock && !r.lock) return false;
+    if (k.want_66 && !r.p66) return false;
     if (k.want_67 && !r.p67) return false;
     if (k.want_seg && !r.seg) return false;
     if (k.want_rep && !r.last_rep) return false;
@@ -402,6 +418,10 @@ bool known_matches(const Known& k, const Raw& r, int mode_idx, Kind kind, bool p
     if (!(k.modes & (1u << mode_idx)) || k.kind != kind) return false;
     if (k.want_prefix_ignored && !prefix_ignored) return false;
     if (k.want_lock_ud && !lock_ud) return false;
+    if (k.want_vex && r.enc != Encoding::Vex) return false;
+    if (k.want_evex && r.enc != Encoding::Evex) return false;
+    if (k.want_vex_prefix && !r.vex_after_bad_prefix) return false;
+    if (k.any_opcode) return true;
     for (const ParsedRow& p : k.pats)
         if (pattern_matches(k, p, r)) return true;
     return false;

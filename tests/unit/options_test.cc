@@ -744,6 +744,11 @@ TEST(CommandLine, NameRtcIcountVgaDisplay) {
     EXPECT_EQ(parse({"-display", "vnc=:0"}).display, "vnc=:0");
     EXPECT_EQ(parse({"-display", "gtk,full-screen=on"}).display, "gtk,full-screen=on");
     EXPECT_EQ(error_of({"-display", "foo"}), "-display foo: Parameter 'type' does not accept value 'foo'");
+    EXPECT_EQ(parse({"-display", "none,gl=off,show-cursor=on"}).display, "none,gl=off,show-cursor=on");
+    EXPECT_EQ(error_of({"-display", "none,foo=1"}), "-display none,foo=1: Parameter 'foo' is unexpected");
+    EXPECT_EQ(error_of({"-display", "none,gl=on"}), "-display none,gl=on: OpenGL is not supported by the display");
+    EXPECT_EQ(parse({"-rtc", "base=2006-6-17"}).rtc.get("base"), "2006-6-17");  // QEMU reads "%d-%d-%d"
+    EXPECT_NE(error_of({"-rtc", "base=2006-06"}).find("invalid datetime format"), std::string::npos);
 }
 
 TEST(CommandLine, KernelOnlyOptions) {
