@@ -22,9 +22,9 @@ enum class ModelFlag : u8 {
 #define X(name) MF_##name,
     VIREO_MODEL_FLAGS(X)
 #undef X
-    Count
+    MF_COUNT
 };
-using ModelFlagSet = std::bitset<static_cast<size_t>(ModelFlag::Count)>;
+using ModelFlagSet = std::bitset<static_cast<size_t>(ModelFlag::MF_COUNT)>;
 inline bool has(const ModelFlagSet& s, ModelFlag f) { return s.test(static_cast<size_t>(f)); }
 
 struct CpuModel {

@@ -74,7 +74,7 @@ constexpr InsnRow kRows[] = {
     {"37 i64", "aaa", "", F_BASE}, {"3F i64", "aas", "", F_BASE},
     {"40+r i64", "inc", "Zv", F_BASE}, {"48+r i64", "dec", "Zv", F_BASE},
     {"50+r d64", "push", "Zv", F_BASE}, {"58+r d64", "pop", "Zv", F_BASE},
-    {"60 i64", "pusha|pushad|", "", F_BASE}, {"61 i64", "popa|popad|", "", F_BASE},
+    {"60 i64", "pushaw|pushal|", "", F_BASE}, {"61 i64", "popaw|popal|", "", F_BASE},
     {"62 /r m i64", "bound", "Gv,Ma", F_BASE},
     {"63 /r i64", "arpl", "Ew,Gw", F_BASE},
     {"63 /r o64", "movsxd", "Gv,Ed", F_BASE},
@@ -289,8 +289,9 @@ constexpr InsnRow kRows[] = {
     {"0F FF /r", "ud0", "Gv,Ev", F_BASE},
 
     // ---- three-byte maps (Tables) ----
-    {"NP 0F 38 F0 /r m", "movbe", "Gy,My", F_MOVBE}, {"NP 0F 38 F1 /r m", "movbe", "My,Gy", F_MOVBE},
-    {"66 0F 38 F0 /r m", "movbe", "Gw,Mw", F_MOVBE}, {"66 0F 38 F1 /r m", "movbe", "Mw,Gw", F_MOVBE},
+    // MOVBE: 66 is its operand-size prefix (Vol. 2B MOVBE r16, m16), so no mandatory prefix;
+    // F2 selects CRC32 (with 66 as CRC32's operand size).
+    {"0F 38 F0 /r m", "movbe", "Gv,Mv", F_MOVBE}, {"0F 38 F1 /r m", "movbe", "Mv,Gv", F_MOVBE},
     {"F2 0F 38 F0 /r", "crc32", "Gy,Eb", F_SSE42}, {"F2 0F 38 F1 /r", "crc32", "Gy,Ev", F_SSE42},
     {"66 0F 38 F6 /r", "adcx", "Gy,Ey", F_ADX}, {"F3 0F 38 F6 /r", "adox", "Gy,Ey", F_ADX},
     {"66 0F 38 80 /r m", "invept", "Gy,Mdq", F_VMX}, {"66 0F 38 81 /r m", "invvpid", "Gy,Mdq", F_VMX},

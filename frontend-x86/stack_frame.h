@@ -9,7 +9,7 @@
 namespace vireo::x86 {
 
 struct StackFrame {
-    CpuState& c;
+    CpuState* cpu;
     const Segment* ss;  // limit checks against this cache; nullptr: 64-bit (canonical check)
     u64 sp;             // stack pointer, already masked to the stack width
     u64 mask;           // 0xffff, 0xffffffff or ~0
@@ -23,28 +23,28 @@ struct StackFrame {
 
     u64 linear(u64 off, unsigned n) const {
         if (!ss) {
-            if (!is_canonical(c, off) || !is_canonical(c, off + n - 1)) raise_fault(c, SS_VEC, error);
+            if (!is_canonical(*cpu, off) || !is_canonical(*cpu, off + n - 1)) raise_fault(*cpu, SS_VEC, error);
             return off;
         }
-        if (!segment_offset_ok(*ss, off, n)) raise_fault(c, SS_VEC, error);
+        if (!segment_offset_ok(*ss, off, n)) raise_fault(*cpu, SS_VEC, error);
         return static_cast<u32>(ss->base + off);
     }
     void push(u64 v, unsigned n) {
         sp = (sp - n) & mask;
         const u64 lin = linear(sp, n);
         switch (n) {
-        case 2: mem_write_lin<u16>(c, lin, static_cast<u16>(v), mmu); break;
-        case 4: mem_write_lin<u32>(c, lin, static_cast<u32>(v), mmu); break;
-        default: mem_write_lin<u64>(c, lin, v, mmu); break;
+        case 2: mem_write_lin<u16>(*cpu, lin, static_cast<u16>(v), mmu); break;
+        case 4: mem_write_lin<u32>(*cpu, lin, static_cast<u32>(v), mmu); break;
+        default: mem_write_lin<u64>(*cpu, lin, v, mmu); break;
         }
     }
     // Read the n-byte value `offset` bytes above the current stack pointer.
     u64 peek(u64 offset, unsigned n) const {
         const u64 lin = linear((sp + offset) & mask, n);
         switch (n) {
-        case 2: return mem_read_lin<u16>(c, lin, mmu);
-        case 4: return mem_read_lin<u32>(c, lin, mmu);
-        default: return mem_read_lin<u64>(c, lin, mmu);
+        case 2: return mem_read_lin<u16>(*cpu, lin, mmu);
+        case 4: return mem_read_lin<u32>(*cpu, lin, mmu);
+        default: return mem_read_lin<u64>(*cpu, lin, mmu);
         }
     }
     u64 pop(unsigned n) {
@@ -59,7 +59,7 @@ struct StackFrame {
 // The current stack (SS:rSP with the current privilege) for same-level pushes and pops.
 inline StackFrame current_stack(CpuState& c, u32 error = 0) {
     const u64 mask = StackFrame::mask_for(c, c.seg[SS], c.long64);
-    return StackFrame{c, c.long64 ? nullptr : &c.seg[SS], c.gpr[RSP] & mask, mask, c.mmu_idx, error};
+    return StackFrame{&c, c.long64 ? nullptr : &c.seg[SS], c.gpr[RSP] & mask, mask, c.mmu_idx, error};
 }
 
 inline u8 mmu_for_cpl(u8 cpl) { return cpl == 3 ? MMU_USER : MMU_KERNEL; }

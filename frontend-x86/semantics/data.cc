@@ -4,6 +4,13 @@
 #include "frontend-x86/semantics/sem_common.h"
 
 namespace vireo::x86 {
+
+// Defined with the system semantics (system.cc). Declared outside the anonymous namespace:
+// inside it they would be distinct internal functions that nothing defines.
+Handler bind_system_mov(const DecodedInsn& d, Op& op);  // MOV to/from CR/DR/Sreg
+Handler bind_push_seg(const DecodedInsn& d, Op& op);
+Handler bind_pop_seg(const DecodedInsn& d, Op& op);
+
 namespace {
 
 // ---------------------------------------------------------------- MOV
@@ -31,7 +38,6 @@ Handler bind_mov_gpr(const DecodedInsn& d, Op& op) {
     return kMov<Loc::Reg, Loc::Reg>[si];
 }
 
-Handler bind_system_mov(const DecodedInsn& d, Op& op);  // system.cc (CR/DR/Sreg)
 
 Handler bind_mov(const DecodedInsn& d, Op& op) {
     for (unsigned i = 0; i < d.row->nops; i++) {
@@ -104,8 +110,6 @@ void h_pop(CpuState& c, const Op& o) {
         reg_set<T>(c, o.r0, v);
     }
 }
-Handler bind_push_seg(const DecodedInsn& d, Op& op);  // system.cc
-Handler bind_pop_seg(const DecodedInsn& d, Op& op);   // system.cc
 
 Handler bind_push(const DecodedInsn& d, Op& op) {
     if (d.row->ops[0].kind == OpKind::SegFix) return bind_push_seg(d, op);
@@ -397,6 +401,12 @@ Handler bind_xlat(const DecodedInsn& d, Op& op) {
     return &h_xlat;
 }
 void h_nop(CpuState&, const Op&) {}
+// WAIT/FWAIT: #NM when CR0.MP and CR0.TS are both set (SDM Vol. 3A Table 2-2); pending x87
+// exceptions arrive with the FPU issue.
+void h_wait(CpuState& c, const Op&) {
+    if ((c.cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS)) raise_fault_noerr(c, NM);
+}
+Handler bind_wait(const DecodedInsn&, Op&) { return &h_wait; }
 Handler bind_nop(const DecodedInsn&, Op&) { return &h_nop; }
 
 constexpr SemEntry kEntries[] = {
@@ -423,7 +433,7 @@ constexpr SemEntry kEntries[] = {
     {"clc", bind_clc, false}, {"stc", bind_stc, false}, {"cmc", bind_cmc, false},
     {"cld", bind_cld, false}, {"std", bind_std, false},
     {"leave", bind_leave, false}, {"enter", bind_enter, false}, {"xlatb", bind_xlat, false},
-    {"nop", bind_nop, false}, {"pause", bind_nop, false}, {"endbr64", bind_nop, false},
+    {"nop", bind_nop, false}, {"wait", bind_wait, false}, {"pause", bind_nop, false}, {"endbr64", bind_nop, false},
     {"endbr32", bind_nop, false}, {"prefetchnta", bind_nop, false}, {"prefetcht0", bind_nop, false},
     {"prefetcht1", bind_nop, false}, {"prefetcht2", bind_nop, false}, {"prefetchw", bind_nop, false},
     {"prefetch", bind_nop, false}, {"lfence", bind_nop, false}, {"mfence", bind_nop, false},

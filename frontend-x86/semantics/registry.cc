@@ -26,6 +26,12 @@ const SemEntry* lookup(const DecodedInsn& d) {
 }
 }  // namespace
 
+std::vector<std::string_view> sem_mnemonics() {
+    std::vector<std::string_view> out;
+    for (auto& [m, e] : registry().by_mnemonic) out.push_back(m);
+    return out;
+}
+
 bool bind_op(const DecodedInsn& d, const CpuState&, Op& op) {
     op.len = d.length;
     op.opsize = d.opsize;

@@ -4,6 +4,8 @@
 #pragma once
 #include <cstring>
 #include <span>
+#include <string_view>
+#include <vector>
 #include "frontend-x86/flags.h"
 #include "frontend-x86/mem_access.h"
 #include "frontend-x86/op.h"
@@ -80,6 +82,9 @@ std::span<const SemEntry> sem_control();
 std::span<const SemEntry> sem_system();
 std::span<const SemEntry> sem_string();
 std::span<const SemEntry> sem_bits();
+
+// Every mnemonic with semantics (for the table/semantics consistency test).
+std::vector<std::string_view> sem_mnemonics();
 
 // Generic stack access (SDM Vol. 1 6.2): SS-relative, stack-address-size wide rSP.
 void push_value(CpuState& c, u64 v, unsigned bytes);

@@ -26,7 +26,11 @@ void Serial16550::set_chardev(Chardev* c) {
     chr_ = c;
     if (!c) return;
     c->on_input = [this](const u8* d, size_t n) { receive(d, n); };
-    c->can_receive = [this]() -> size_t { return rx_.size() < kFifo ? kFifo - rx_.size() : 0; };
+    // Without the FIFO (FCR bit 0 clear) the receiver holds one byte (datasheet 8.6).
+    c->can_receive = [this]() -> size_t {
+        const size_t cap = (fcr_ & FCR_ENABLE) ? kFifo : 1;
+        return rx_.size() < cap ? cap - rx_.size() : 0;
+    };
 }
 
 void Serial16550::reset() {

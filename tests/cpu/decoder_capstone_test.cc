@@ -56,10 +56,6 @@ constexpr Alias kAliases[] = {
     {"movabs", "mov", "AT&T name capstone keeps for MOV B8+r with REX.W and for A0-A3 (moffs)"},
     {"sal", "shl", "Group 2 /6: capstone says sal; SDM Vol. 2B SAL/SHL: one instruction, D0-D3 "
                    "and C0/C1 /6 behave as /4 (Vireo names both shl)"},
-    {"pushaw", "pusha", "60 with 16-bit operands: AT&T-style name; SDM Vol. 2B PUSHA"},
-    {"pushal", "pushad", "60 with 32-bit operands: AT&T-style name; SDM Vol. 2B PUSHAD"},
-    {"popaw", "popa", "61 with 16-bit operands: AT&T-style name; SDM Vol. 2B POPA"},
-    {"popal", "popad", "61 with 32-bit operands: AT&T-style name; SDM Vol. 2B POPAD"},
     {"retfq", "retf", "REX.W CA/CB: capstone appends q; SDM Vol. 2B RET calls it RET (far)"},
     {"ud2b", "ud1", "0F B9: capstone's old name UD2B; SDM Vol. 2B UD calls it UD1"},
 };
@@ -127,6 +123,7 @@ struct Raw {
     bool w = false;
     u8 l = 0;
     bool vex_after_bad_prefix = false;  // 66/F2/F3/LOCK/REX in front of a VEX/EVEX prefix
+    bool vvvv_used = false;             // VEX/EVEX.vvvv names a register (not 1111b)
 };
 
 Raw scan(const u8* b, size_t n, int bits) {
@@ -153,6 +150,7 @@ Raw scan(const u8* b, size_t n, int bits) {
         r.enc = Encoding::Vex;
         r.vex_map = 1;
         r.l = (b[i] >> 2) & 1;
+        r.vvvv_used = ((b[i] >> 3) & 15) != 15;
         u8 pp = b[i] & 3;
         r.p66 = pp == 1;
         r.last_rep = pp == 2 ? 0xF3 : pp == 3 ? 0xF2 : 0;
@@ -162,6 +160,7 @@ Raw scan(const u8* b, size_t n, int bits) {
         r.vex_map = b[i] & 31;
         r.w = b[i + 1] >> 7;
         r.l = (b[i + 1] >> 2) & 1;
+        r.vvvv_used = ((b[i + 1] >> 3) & 15) != 15;
         u8 pp = b[i + 1] & 3;
         r.p66 = pp == 1;
         r.last_rep = pp == 2 ? 0xF3 : pp == 3 ? 0xF2 : 0;
@@ -240,7 +239,8 @@ std::string pattern_of(const Raw& r) {
 // "+rep" (any F2/F3 prefix), "+prefix-ignored" (capstone decodes the same instruction with the
 // 66/F2/F3 prefixes taken out: it ignored them), "+lock-ud" (Vireo decodes the same instruction
 // and raises #UD only because of the LOCK prefix), "+vex" / "+evex" (the encoding),
-// "+vex-prefix" (66, F2, F3, LOCK or REX in front of VEX/EVEX) and "modrm=XX-YY" (ModRM byte
+// "+vex-prefix" (66, F2, F3, LOCK or REX in front of VEX/EVEX), "+vvvv" (VEX.vvvv is not
+// 1111b) and "modrm=XX-YY" (ModRM byte
 // range). The pattern "*" matches any opcode (with qualifiers to narrow it). The
 // opcode may list several ranges separated by commas ("0C-0F,13").
 enum class Kind { Agree, Length, Mnemonic, VireoOnly, CapstoneOnly };
@@ -265,6 +265,7 @@ struct Known {
     bool want_lock = false, want_66 = false, want_67 = false, want_seg = false, want_rep = false;
     bool want_prefix_ignored = false, want_lock_ud = false;
     bool any_opcode = false, want_vex = false, want_evex = false, want_vex_prefix = false;
+    bool want_vvvv = false;
     int modrm_lo = -1, modrm_hi = -1;
     u64 hits = 0;
 };
@@ -333,6 +334,7 @@ std::vector<Known> load_known(std::string* err) {
             else if (tok == "+vex") k.want_vex = true;
             else if (tok == "+evex") k.want_evex = true;
             else if (tok == "+vex-prefix") k.want_vex_prefix = true;
+            else if (tok == "+vvvv") k.want_vvvv = true;
             else if (tok == "*") k.any_opcode = true;
             else if (tok.rfind("modrm=", 0) == 0) {
                 if (!parse_hex_range(tok.substr(6), k.modrm_lo, k.modrm_hi)) {
@@ -411,8 +413,7 @@ bool pattern_matches(const Known& k, const ParsedRow& p, const Raw& r) {
 
 // prefix_ignored: capstone decodes the bytes the same way (mnemonic and length) with the
 // 66/F2/F3 prefixes taken out, i.e. it ignored them.
-// lock_ud: Vireo matched a row and the same instruction as capstone, and raised #UD only for
-// the LOCK prefix.
+// lock_ud: Vireo matched a row and raised #UD only for the LOCK prefix.
 bool known_matches(const Known& k, const Raw& r, int mode_idx, Kind kind, bool prefix_ignored,
                    bool lock_ud) {
     if (!(k.modes & (1u << mode_idx)) || k.kind != kind) return false;
@@ -421,6 +422,7 @@ bool known_matches(const Known& k, const Raw& r, int mode_idx, Kind kind, bool p
     if (k.want_vex && r.enc != Encoding::Vex) return false;
     if (k.want_evex && r.enc != Encoding::Evex) return false;
     if (k.want_vex_prefix && !r.vex_after_bad_prefix) return false;
+    if (k.want_vvvv && !r.vvvv_used) return false;
     if (k.any_opcode) return true;
     for (const ParsedRow& p : k.pats)
         if (pattern_matches(k, p, r)) return true;
@@ -489,9 +491,8 @@ public:
             cs.decode(b, kBuf);  // restore the original decode for the report
         }
         bool lock_ud = false;
-        if (kind == Kind::CapstoneOnly && st == DecodeStatus::Invalid && d.row && d.lock) {
-            lock_ud = d.length == cs.insn().size;
-        }
+        if (kind == Kind::CapstoneOnly && st == DecodeStatus::Invalid && d.row && d.lock)
+            lock_ud = true;
         for (Known& k : known_)
             if (known_matches(k, r, mode_idx, kind, prefix_ignored, lock_ud)) {
                 k.hits++;

@@ -1,0 +1,1570 @@
+// Native-differential test (STYLE.md: "test against something that cannot be wrong the same
+// way"): every user-level instruction form Vireo implements runs from the same initial state
+// natively on the x86-64 host and in Vireo's tier 0, and the results are compared: all GPRs,
+// the RFLAGS arithmetic bits the SDM defines for the instruction (undefined ones are masked,
+// per instruction and sometimes per input, e.g. OF after multi-bit shifts), DF, and the whole
+// data area the instruction could touch. Cases that fault natively (#DE, #GP) are compared by
+// vector: Vireo must raise the same exception.
+//
+// How the native side runs: the instruction is assembled into a trampoline in a fixed low
+// executable mapping that loads all 16 GPRs and RFLAGS from a state block (absolute disp32
+// addressing, so no register is needed as a pointer), runs the instruction, and stores them
+// back. Faults arrive as signals (sigsetjmp/siglongjmp on an alternate stack); the kernel's
+// trap number gives the vector. The 32-bit-only instructions (DAA, DAS, AAA, AAS, AAM, AAD,
+// INC/DEC 40+r, PUSHA/POPA) run natively in compatibility mode: the trampoline far-returns to
+// Linux's 32-bit user code segment (0x23) and back to 0x33; Vireo runs them in compatibility
+// mode too (CS.L = 0, CS.D = 1 under EFER.LMA). So every form has a real-CPU reference.
+//
+// The Vireo side runs tier 0 on a FlatRamHost whose identity-paged RAM holds the data area at
+// the same linear address as the native one, and the instruction at the same address as in the
+// native trampoline (RIP-relative operands and RIP-dependent results agree).
+//
+// Environment: VIREO_NATIVE_DIFF_STATES=N initial states per form (default 256),
+// VIREO_NATIVE_DIFF_SEED=S, VIREO_NATIVE_DIFF_FILTER=substring of form names to run,
+// VIREO_NATIVE_DIFF_EXAMPLES=N mismatches printed per test (default 12).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <setjmp.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <array>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "frontend-x86/cpu_state.h"
+#include "frontend-x86/flags.h"
+#include "jit/tier0.h"
+#include "softmmu/flat_ram_host.h"
+#include "tests/cpu/flat_long_mode.h"
+
+namespace vireo::test {
+namespace {
+
+using namespace vireo::x86;
+
+// ------------------------------------------------------------------------------------------
+// Layout shared by both sides (linear addresses; Vireo's RAM is identity-mapped).
+constexpr u64 kCodeAddr = 0x00600000, kCodeSize = 0x10000;   // trampolines / guest code
+constexpr u64 kStateAddr = 0x00700000, kStateSize = 0x2000;  // native state block + far stack
+constexpr u64 kDataAddr = 0x00800000, kDataSize = 0x4000;    // the data the instructions touch
+// Data area: page 0 is the stack (rSP starts at kStackInit), pages 1..3 hold memory operands
+// and string buffers (page boundaries inside exercise page-crossing accesses).
+constexpr u64 kStackInit = kDataAddr + 0x800;
+constexpr u64 kOpLo = 0x1000, kOpHi = 0x4000;  // offsets in the data area for operands
+constexpr size_t kGuestRam = 16 << 20;
+
+constexpr u64 ALL = CF | PF | AF | ZF | SF | OF;
+
+using Rng = std::mt19937_64;
+
+struct Input {
+    u64 gpr[16];
+    u64 rflags;
+    std::array<u8, kDataSize> mem;
+};
+
+struct Output {
+    u64 gpr[16];
+    u64 rflags;
+    int fault;  // vector, or -1
+    const u8* mem;
+};
+
+// ------------------------------------------------------------------------------------------
+// Instruction encoding (just what the forms below need).
+struct Rm {
+    bool mem = false;
+    int reg = 0;     // register form: the register
+    int base = 3;    // memory form: [base + disp8]
+    int disp = 0x10;
+};
+inline Rm R(int r) { return Rm{false, r, 0, 0}; }
+inline Rm M(int base, int disp = 0x10) { return Rm{true, 0, base, disp}; }
+
+struct Enc {
+    std::vector<u8> pre;  // legacy prefixes
+    bool w = false;
+    bool force_rex = false;
+    std::vector<u8> op;   // opcode bytes (with 0F / 0F 38 escapes)
+    int reg = 0;          // ModRM.reg or /digit
+    Rm rm;
+    bool modrm = true;
+    std::vector<u8> imm;
+};
+
+void put_modrm(std::vector<u8>& b, int reg, const Rm& rm) {
+    if (!rm.mem) {
+        b.push_back(static_cast<u8>(0xC0 | (reg & 7) << 3 | (rm.reg & 7)));
+        return;
+    }
+    b.push_back(static_cast<u8>(0x40 | (reg & 7) << 3 | (rm.base & 7)));
+    if ((rm.base & 7) == 4) b.push_back(0x24);  // SIB: base only
+    b.push_back(static_cast<u8>(rm.disp));
+}
+
+std::vector<u8> encode(const Enc& e) {
+    std::vector<u8> b = e.pre;
+    u8 rex = 0x40 | (e.w ? 8 : 0);
+    if (e.modrm) {
+        if (e.reg & 8) rex |= 4;
+        if ((e.rm.mem ? e.rm.base : e.rm.reg) & 8) rex |= 1;
+    }
+    if (rex != 0x40 || e.force_rex) b.push_back(rex);
+    b.insert(b.end(), e.op.begin(), e.op.end());
+    if (e.modrm) put_modrm(b, e.reg, e.rm);
+    b.insert(b.end(), e.imm.begin(), e.imm.end());
+    return b;
+}
+
+// VEX (3-byte C4 form, SDM Vol. 2A 2.3.5): map 2 = 0F38, 3 = 0F3A; pp 0 none, 1 66, 2 F3, 3 F2.
+std::vector<u8> encode_vex(int map, int pp, bool w, int reg, int vvvv, const Rm& rm) {
+    const int rmr = rm.mem ? rm.base : rm.reg;
+    std::vector<u8> b = {0xC4,
+                         static_cast<u8>((reg & 8 ? 0 : 0x80) | 0x40 | (rmr & 8 ? 0 : 0x20) | map),
+                         static_cast<u8>((w ? 0x80 : 0) | ((~vvvv & 15) << 3) | pp)};
+    return b;
+}
+
+std::vector<u8> vex_insn(int map, int pp, bool w, u8 opcode, int reg, int vvvv, const Rm& rm,
+                         std::vector<u8> imm = {}) {
+    std::vector<u8> b = encode_vex(map, pp, w, reg, vvvv, rm);
+    b.push_back(opcode);
+    put_modrm(b, reg, rm);
+    b.insert(b.end(), imm.begin(), imm.end());
+    return b;
+}
+
+std::vector<u8> le(u64 v, unsigned n) {
+    std::vector<u8> b(n);
+    for (unsigned i = 0; i < n; i++) b[i] = static_cast<u8>(v >> (8 * i));
+    return b;
+}
+
+std::string hex(const std::vector<u8>& b) {
+    std::string s;
+    char t[4];
+    for (u8 x : b) {
+        std::snprintf(t, sizeof t, "%02x ", x);
+        s += t;
+    }
+    if (!s.empty()) s.pop_back();
+    return s;
+}
+
+// ------------------------------------------------------------------------------------------
+// A form: one encoding, how to prepare its inputs, and what of the result is defined.
+struct Form {
+    std::string name;
+    std::vector<u8> code;
+    bool compat32 = false;  // run in 32-bit (compatibility) mode
+    unsigned opbits = 64;   // operand size: random register values are edge-biased for it
+    int mem_base = -1;      // memory operand [mem_base + mem_disp] of mem_size bytes
+    int mem_disp = 0x10;
+    unsigned mem_size = 0;
+    unsigned states = 0;    // 0: the default count
+    bool random_df = false;
+    u64 flags = ALL;                                  // defined (compared) flags
+    std::function<u64(const Input&)> flags_fn;        // or per input
+    std::function<void(Input&, Rng&, unsigned)> setup;
+    std::function<bool(const Input&)> skip;           // undefined result: not compared
+};
+
+// ------------------------------------------------------------------------------------------
+// Value generation: edge-biased, with random bits above the operand size (they must be
+// preserved or zeroed exactly as the architecture says).
+u64 gen_value(Rng& r, unsigned bits) {
+    const u64 mask = bits >= 64 ? ~0ull : (1ull << bits) - 1;
+    const u64 sign = 1ull << (bits - 1);
+    u64 v;
+    switch (r() % 12) {
+    case 0: v = r() & 3; break;
+    case 1: v = 0 - (r() % 3 + 1); break;
+    case 2: v = sign; break;
+    case 3: v = sign - 1; break;
+    case 4: v = sign + (r() % 3) - 1; break;
+    case 5: v = 1ull << (r() % bits); break;
+    case 6: v = (1ull << (r() % bits)) - 1; break;
+    case 7: v = r() & 0xff; break;
+    default: v = r(); break;
+    }
+    const u64 hi = (r() % 4 == 0) ? 0 : r();
+    return (hi & ~mask) | (v & mask);
+}
+
+u64 flag_combo(unsigned k) {
+    static constexpr u64 bits[6] = {CF, PF, AF, ZF, SF, OF};
+    u64 f = 0;
+    for (int i = 0; i < 6; i++)
+        if (k & (1u << i)) f |= bits[i];
+    return f;
+}
+
+void put_mem(Input& in, u64 off, u64 v, unsigned size) { std::memcpy(&in.mem[off], &v, size); }
+u64 get_mem(const Input& in, u64 off, unsigned size) {
+    u64 v = 0;
+    std::memcpy(&v, &in.mem[off], size);
+    return v;
+}
+// An operand offset in pages 1..3; one in eight straddles a page boundary.
+u64 pick_off(Rng& r, unsigned size) {
+    if (size > 1 && r() % 8 == 0) return 0x1000 * (2 + r() % 2) - 1 - r() % (size - 1);
+    return kOpLo + r() % (kOpHi - kOpLo - 16);
+}
+
+// ------------------------------------------------------------------------------------------
+// Native side.
+struct alignas(64) NativeState {
+    u64 gpr[16];
+    u64 rflags;
+    u64 saved_rsp;
+};
+NativeState* const g_state = reinterpret_cast<NativeState*>(kStateAddr);
+constexpr u64 kFarStack = kStateAddr + kStateSize - 64;
+
+sigjmp_buf g_jmp;
+volatile int g_trapno = -1;
+
+void on_signal(int, siginfo_t*, void* ctx) {
+    g_trapno = static_cast<int>(static_cast<ucontext_t*>(ctx)->uc_mcontext.gregs[REG_TRAPNO]);
+    siglongjmp(g_jmp, 1);
+}
+
+struct Emit {
+    std::vector<u8> b;
+    void put(std::initializer_list<u8> x) { b.insert(b.end(), x); }
+    void put32(u32 v) { for (int i = 0; i < 4; i++) b.push_back(static_cast<u8>(v >> (8 * i))); }
+    // mov r64, [abs32] / mov [abs32], r64
+    void mov64(bool store, int reg, u32 addr) {
+        put({static_cast<u8>(0x48 | (reg & 8 ? 4 : 0)), static_cast<u8>(store ? 0x89 : 0x8B),
+             static_cast<u8>((reg & 7) << 3 | 4), 0x25});
+        put32(addr);
+    }
+    // mov r32, [abs32] / mov [abs32], r32 in 32-bit code
+    void mov32(bool store, int reg, u32 addr) {
+        put({static_cast<u8>(store ? 0x89 : 0x8B), static_cast<u8>((reg & 7) << 3 | 5)});
+        put32(addr);
+    }
+};
+
+class Native {
+public:
+    bool ok = false;
+    std::string why;
+
+    Native() {
+        void* code = mmap(reinterpret_cast<void*>(kCodeAddr), kCodeSize, PROT_READ | PROT_WRITE | PROT_EXEC,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        void* state = mmap(reinterpret_cast<void*>(kStateAddr), kStateSize, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        void* data = mmap(reinterpret_cast<void*>(kDataAddr), kDataSize, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        if (code != reinterpret_cast<void*>(kCodeAddr) || state != reinterpret_cast<void*>(kStateAddr) ||
+            data != reinterpret_cast<void*>(kDataAddr)) {
+            why = "cannot map the fixed low test areas";
+            return;
+        }
+        alt_stack_.resize(1 << 16);
+        stack_t ss{};
+        ss.ss_sp = alt_stack_.data();
+        ss.ss_size = alt_stack_.size();
+        sigaltstack(&ss, nullptr);
+        struct sigaction sa{};
+        sa.sa_sigaction = on_signal;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+        sigemptyset(&sa.sa_mask);
+        for (int s : {SIGFPE, SIGILL, SIGSEGV, SIGBUS, SIGTRAP}) sigaction(s, &sa, nullptr);
+        ok = true;
+    }
+
+    // Build the trampoline for `insn`; returns the address the instruction sits at.
+    u64 load(const std::vector<u8>& insn, bool compat32) {
+        Emit e;
+        e.put({0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57});  // push rbx..r15
+        e.mov64(true, RSP, kStateAddr + offsetof(NativeState, saved_rsp));
+        u64 at;
+        if (!compat32) {
+            e.put({0xFF, 0x34, 0x25});  // push qword [rflags]; popfq
+            e.put32(kStateAddr + offsetof(NativeState, rflags));
+            e.put({0x9D});
+            for (int r = 0; r < 16; r++) e.mov64(false, r, kStateAddr + 8 * r);
+            at = kCodeAddr + e.b.size();
+            e.b.insert(e.b.end(), insn.begin(), insn.end());
+            for (int r = 0; r < 16; r++) e.mov64(true, r, kStateAddr + 8 * r);
+            e.mov64(false, RSP, kStateAddr + offsetof(NativeState, saved_rsp));
+            e.put({0x9C, 0x8F, 0x04, 0x25});  // pushfq; pop qword [rflags]
+            e.put32(kStateAddr + offsetof(NativeState, rflags));
+        } else {
+            // To 32-bit: mov rsp, far stack; push 0x23; push label32; retfq.
+            e.put({0x48, 0xC7, 0xC4});
+            e.put32(kFarStack);
+            e.put({0x6A, 0x23, 0x68});
+            const size_t fix32 = e.b.size();
+            e.put32(0);
+            e.put({0x48, 0xCB});
+            const u32 label32 = static_cast<u32>(kCodeAddr + e.b.size());
+            std::memcpy(&e.b[fix32], &label32, 4);
+            e.put({0xFF, 0x35});  // push dword [rflags]; popfd
+            e.put32(kStateAddr + offsetof(NativeState, rflags));
+            e.put({0x9D});
+            for (int r = 0; r < 8; r++) e.mov32(false, r, kStateAddr + 8 * r);
+            at = kCodeAddr + e.b.size();
+            e.b.insert(e.b.end(), insn.begin(), insn.end());
+            for (int r = 0; r < 8; r++) e.mov32(true, r, kStateAddr + 8 * r);
+            e.put({0xBC});  // mov esp, far stack
+            e.put32(kFarStack);
+            e.put({0x9C, 0x8F, 0x05});  // pushfd; pop dword [rflags]
+            e.put32(kStateAddr + offsetof(NativeState, rflags));
+            e.put({0x6A, 0x33, 0x68});  // push 0x33; push label64; retf
+            const size_t fix64 = e.b.size();
+            e.put32(0);
+            e.put({0xCB});
+            const u32 label64 = static_cast<u32>(kCodeAddr + e.b.size());
+            std::memcpy(&e.b[fix64], &label64, 4);
+            e.mov64(false, RSP, kStateAddr + offsetof(NativeState, saved_rsp));
+        }
+        e.put({0xFC, 0x41, 0x5F, 0x41, 0x5E, 0x41, 0x5D, 0x41, 0x5C, 0x5D, 0x5B, 0xC3});  // cld; pop; ret
+        std::memcpy(reinterpret_cast<void*>(kCodeAddr), e.b.data(), e.b.size());
+        __builtin___clear_cache(reinterpret_cast<char*>(kCodeAddr), reinterpret_cast<char*>(kCodeAddr + e.b.size()));
+        return at;
+    }
+
+    Output run(const Input& in) {
+        u8* data = reinterpret_cast<u8*>(kDataAddr);
+        std::memcpy(data, in.mem.data(), kDataSize);
+        std::memcpy(g_state->gpr, in.gpr, sizeof in.gpr);
+        g_state->rflags = in.rflags;
+        Output out{};
+        out.fault = call();
+        std::memcpy(out.gpr, g_state->gpr, sizeof out.gpr);
+        out.rflags = g_state->rflags;
+        out.mem = data;
+        return out;
+    }
+
+private:
+    std::vector<u8> alt_stack_;
+
+    __attribute__((noinline)) int call() {
+        g_trapno = -1;
+        if (sigsetjmp(g_jmp, 1)) return g_trapno;
+        reinterpret_cast<void (*)()>(kCodeAddr)();
+        return -1;
+    }
+};
+
+// ------------------------------------------------------------------------------------------
+// Vireo side.
+class Vireo {
+public:
+    FlatRamHost host{kGuestRam};
+    CpuState c;
+    jit::BlockCache cache;
+    std::unique_ptr<jit::Tier0Engine> engine;
+    u64 code_at = 0, end_rip = 0;
+
+    Vireo() {
+        c.host = &host;
+        for (Feature f : {Feature::F_BASE, Feature::F_X87, Feature::F_CX8, Feature::F_CMOV, Feature::F_MMX,
+                          Feature::F_SSE, Feature::F_SSE2, Feature::F_SSE3, Feature::F_SSSE3, Feature::F_SSE41,
+                          Feature::F_SSE42, Feature::F_POPCNT, Feature::F_LZCNT, Feature::F_BMI1,
+                          Feature::F_BMI2, Feature::F_ADX, Feature::F_MOVBE, Feature::F_CX16,
+                          Feature::F_LAHF64, Feature::F_LM, Feature::F_FXSR, Feature::F_TSC, Feature::F_MSR})
+            set(c.features, f);
+        cpu_reset(c);
+        host.tracker().add_cpu(&c);
+        host.tracker().on_invalidate = [this](u64 p) { cache.invalidate_page(p); };
+        make_flat_long_mode(c, host);
+        engine = std::make_unique<jit::Tier0Engine>(c, cache, host.tracker());
+    }
+
+    void load(const std::vector<u8>& insn, u64 at, bool compat32) {
+        std::memcpy(host.ram() + at, insn.data(), insn.size());
+        host.ram()[at + insn.size()] = 0xF4;  // hlt
+        code_at = at;
+        end_rip = at + insn.size() + 1;
+        cache.invalidate_all();
+        compat32_ = compat32;
+    }
+
+    Output run(const Input& in) {
+        std::memcpy(host.ram() + kDataAddr, in.mem.data(), kDataSize);
+        for (int i = 0; i < 16; i++) c.gpr[i] = in.gpr[i];
+        c.gpr[REG_ZERO] = 0;
+        set_code_segment(c, compat32_);
+        write_rflags_raw(c, (in.rflags & (ALL | DF)) | 2);
+        c.rip = code_at;
+        c.halted = false;
+        c.irq_inhibit = false;
+        engine->run(10'000'000);
+        Output out{};
+        for (int i = 0; i < 16; i++) out.gpr[i] = c.gpr[i];
+        out.rflags = read_rflags(c);
+        out.mem = host.ram() + kDataAddr;
+        if (c.halted && c.rip == end_rip) out.fault = -1;
+        else if (fault_vector(c) >= 0) out.fault = fault_vector(c);
+        else out.fault = 1000;  // did not finish
+        if (std::getenv("VIREO_NATIVE_DIFF_TRACE"))
+            std::printf("vireo: code_at=%#llx rip=%#llx halted=%d fault=%d insns=%llu\n", (unsigned long long)code_at,
+                        (unsigned long long)c.rip, c.halted, out.fault, (unsigned long long)c.insn_count);
+        return out;
+    }
+
+private:
+    bool compat32_ = false;
+};
+
+// ------------------------------------------------------------------------------------------
+// The comparison driver.
+unsigned env_uint(const char* name, unsigned dflt) {
+    const char* v = std::getenv(name);
+    return v && *v ? static_cast<unsigned>(std::strtoul(v, nullptr, 0)) : dflt;
+}
+
+const char* const kRegNames[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                   "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+
+std::string flags_str(u64 f) {
+    std::string s;
+    s += f & OF ? 'O' : '-';
+    s += f & DF ? 'D' : '-';
+    s += f & SF ? 'S' : '-';
+    s += f & ZF ? 'Z' : '-';
+    s += f & AF ? 'A' : '-';
+    s += f & PF ? 'P' : '-';
+    s += f & CF ? 'C' : '-';
+    return s;
+}
+
+struct Harness {
+    Native native;
+    Vireo vireo;
+    std::vector<u8> base_image = std::vector<u8>(kDataSize);
+    unsigned states = env_uint("VIREO_NATIVE_DIFF_STATES", 256);
+    unsigned examples = env_uint("VIREO_NATIVE_DIFF_EXAMPLES", 12);
+    u64 seed = env_uint("VIREO_NATIVE_DIFF_SEED", 1);
+    const char* filter = std::getenv("VIREO_NATIVE_DIFF_FILTER");
+
+    Harness() {
+        Rng r(0x5eed);
+        for (auto& b : base_image) b = static_cast<u8>(r());
+    }
+
+    struct Stats {
+        u64 forms = 0, cases = 0, compared = 0, faults = 0, skipped = 0, mismatches = 0;
+        std::string report;
+        unsigned printed = 0;
+    };
+
+    void run_form(const Form& f, Stats& st) {
+        if (filter && f.name.find(filter) == std::string::npos) return;
+        st.forms++;
+        const u64 at = native.load(f.code, f.compat32);
+        vireo.load(f.code, at, f.compat32);
+        Rng r(seed * 0x9E3779B97F4A7C15ull ^ std::hash<std::string>()(f.name));
+        const unsigned n = f.states ? f.states : states;
+        unsigned form_bad = 0;
+        auto in = std::make_unique<Input>();
+        for (unsigned k = 0; k < n; k++) {
+            for (int i = 0; i < 16; i++) in->gpr[i] = gen_value(r, f.opbits);
+            in->gpr[RSP] = kStackInit;
+            in->rflags = 0x202 | flag_combo(k % 64) | (f.random_df && (r() & 1) ? DF : 0);
+            std::memcpy(in->mem.data(), base_image.data(), kDataSize);
+            if (f.mem_base >= 0) {
+                const u64 off = pick_off(r, f.mem_size);
+                in->gpr[f.mem_base] = kDataAddr + off - f.mem_disp;
+                put_mem(*in, off, gen_value(r, f.mem_size * 8), f.mem_size);
+            }
+            if (f.setup) f.setup(*in, r, k);
+            if (f.compat32)
+                for (auto& g : in->gpr) g = static_cast<u32>(g);
+            st.cases++;
+            if (f.skip && f.skip(*in)) {
+                st.skipped++;
+                continue;
+            }
+            const Output a = native.run(*in);
+            const Output b = vireo.run(*in);
+            std::string diff = compare(f, *in, a, a.mem, b);
+            if (a.fault >= 0) st.faults++;
+            else st.compared++;
+            if (diff.empty()) continue;
+            st.mismatches++;
+            if (form_bad++ < 2 && st.printed < examples) {
+                st.printed++;
+                st.report += describe(f, *in) + diff;
+            }
+        }
+    }
+
+    std::string compare(const Form& f, const Input& in, const Output& a, const u8* amem, const Output& b) {
+        char t[256];
+        std::string d;
+        if (a.fault >= 0 || b.fault >= 0) {
+            if (a.fault != b.fault) {
+                std::snprintf(t, sizeof t, "    fault: native %s, vireo %s\n", fault_name(a.fault).c_str(),
+                              fault_name(b.fault).c_str());
+                d += t;
+            }
+            return d;
+        }
+        const u64 m = f.compat32 ? 0xffffffffull : ~0ull;
+        for (int i = 0; i < (f.compat32 ? 8 : 16); i++) {
+            if ((a.gpr[i] & m) != (b.gpr[i] & m)) {
+                std::snprintf(t, sizeof t, "    %s: native %016" PRIx64 " vireo %016" PRIx64 "\n", kRegNames[i],
+                              a.gpr[i] & m, b.gpr[i] & m);
+                d += t;
+            }
+        }
+        const u64 fm = (f.flags_fn ? f.flags_fn(in) : f.flags) | DF;
+        if ((a.rflags & fm) != (b.rflags & fm)) {
+            std::snprintf(t, sizeof t, "    flags (compared %s): native %s vireo %s\n", flags_str(fm).c_str(),
+                          flags_str(a.rflags & fm).c_str(), flags_str(b.rflags & fm).c_str());
+            d += t;
+        }
+        if (std::memcmp(amem, b.mem, kDataSize)) {
+            unsigned shown = 0;
+            for (u64 i = 0; i < kDataSize && shown < 4; i++) {
+                if (amem[i] != b.mem[i]) {
+                    std::snprintf(t, sizeof t, "    mem[%#" PRIx64 "]: native %02x vireo %02x (was %02x)\n",
+                                  kDataAddr + i, amem[i], b.mem[i], in.mem[i]);
+                    d += t;
+                    shown++;
+                }
+            }
+        }
+        return d;
+    }
+
+    static std::string fault_name(int v) {
+        if (v < 0) return "none";
+        if (v == 1000) return "did not finish";
+        return "#" + std::to_string(v);
+    }
+
+    static std::string describe(const Form& f, const Input& in) {
+        char t[256];
+        std::string s = "  " + f.name + "  [" + hex(f.code) + "]" + (f.compat32 ? " (32-bit)" : "") + "\n    in:";
+        for (int i = 0; i < 16; i++) {
+            if (i == 4 || i == 8 || i == 12) s += "\n       ";
+            std::snprintf(t, sizeof t, " %s=%016" PRIx64, kRegNames[i], in.gpr[i]);
+            s += t;
+        }
+        s += " flags=" + flags_str(in.rflags) + "\n";
+        if (f.mem_base >= 0) {
+            const u64 off = in.gpr[f.mem_base] + f.mem_disp - kDataAddr;
+            if (off < kDataSize - 8) {
+                std::snprintf(t, sizeof t, "    mem operand at %#" PRIx64 ": %016" PRIx64 "\n", kDataAddr + off,
+                              get_mem(in, off, 8));
+                s += t;
+            }
+        }
+        return s;
+    }
+
+    void run_all(const char* title, const std::vector<Form>& forms) {
+        ASSERT_TRUE(native.ok) << native.why;
+        Stats st;
+        for (const Form& f : forms) run_form(f, st);
+        std::printf("[native-diff] %s: %" PRIu64 " forms, %" PRIu64 " cases (%" PRIu64 " compared, %" PRIu64
+                    " faulting natively, %" PRIu64 " skipped as undefined), %" PRIu64 " mismatches\n",
+                    title, st.forms, st.cases, st.compared, st.faults, st.skipped, st.mismatches);
+        EXPECT_EQ(st.mismatches, 0u) << "first mismatches:\n" << st.report;
+    }
+};
+
+Harness& harness() {
+    static Harness h;
+    return h;
+}
+
+// ------------------------------------------------------------------------------------------
+// Form catalogue helpers.
+//
+// Register choices per operand size: (reg, rm) pairs. For bytes: DL/DH (no REX: 4..7 are the
+// high bytes), AH/AL, and DIL/R9B (REX). For the rest: RDX/RSI and R15/R9.
+struct RegPair { int reg, rm; bool rex; };
+std::vector<RegPair> reg_pairs(unsigned bits) {
+    if (bits == 8) return {{2, 6, false}, {4, 0, false}, {7, 9, true}};
+    return {{2, 6, false}, {15, 9, false}};
+}
+// Memory forms: base RBX or R13 (with reg R10 so REX.R and REX.B are both exercised).
+std::vector<std::pair<int, int>> mem_choices(unsigned bits) {
+    if (bits == 8) return {{2, 3}, {4, 3}, {10, 13}};
+    return {{2, 3}, {10, 13}};
+}
+const char* size_name(unsigned bits) { return bits == 8 ? "8" : bits == 16 ? "16" : bits == 32 ? "32" : "64"; }
+
+// Prefixes for an operand size with an opcode that has a byte form (opcode) and a v form (+1).
+Enc sized(unsigned bits, std::vector<u8> op_byte, std::vector<u8> op_v, std::vector<u8> extra_pre = {}) {
+    Enc e;
+    e.pre = extra_pre;
+    if (bits == 16) e.pre.push_back(0x66);
+    e.w = bits == 64;
+    e.op = bits == 8 ? op_byte : op_v;
+    return e;
+}
+
+std::vector<u8> imm_for(Rng& r, unsigned bytes) { return le(r(), bytes); }
+
+Form make(std::string name, const Enc& e, unsigned bits) {
+    Form f;
+    f.name = std::move(name);
+    f.code = encode(e);
+    f.opbits = bits;
+    if (e.modrm && e.rm.mem) {
+        f.mem_base = e.rm.base;
+        f.mem_disp = e.rm.disp;
+        f.mem_size = bits / 8;
+    }
+    return f;
+}
+
+// Forms of a "Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev" instruction in every size, register and memory.
+void add_rm_reg(std::vector<Form>& out, const std::string& name, u8 op, u64 flags, bool both_dirs = true,
+                std::vector<u8> pre = {}) {
+    for (unsigned bits : {8, 16, 32, 64}) {
+        for (int dir = 0; dir < (both_dirs ? 2 : 1); dir++) {
+            const u8 o = static_cast<u8>(op + 2 * dir);
+            for (auto p : reg_pairs(bits)) {
+                Enc e = sized(bits, {o}, {static_cast<u8>(o + 1)}, pre);
+                e.reg = p.reg;
+                e.rm = R(p.rm);
+                e.force_rex = p.rex;
+                Form f = make(name + " r" + size_name(bits) + (dir ? " Gv,Ev reg" : " Ev,Gv reg"), e, bits);
+                f.flags = flags;
+                out.push_back(f);
+            }
+            for (auto [reg, base] : mem_choices(bits)) {
+                Enc e = sized(bits, {o}, {static_cast<u8>(o + 1)}, pre);
+                e.reg = reg;
+                e.rm = M(base);
+                Form f = make(name + " r" + size_name(bits) + (dir ? " Gv,Ev mem" : " Ev,Gv mem"), e, bits);
+                f.flags = flags;
+                out.push_back(f);
+            }
+        }
+    }
+}
+
+// Group forms "op /digit" with an immediate of imm_bytes (0: none), every size.
+void add_group(std::vector<Form>& out, const std::string& name, u8 op_b, u8 op_v, int digit, u64 flags,
+               int imm_b, int imm_v /* -1: z (2 or 4) */, std::vector<unsigned> sizes = {8, 16, 32, 64},
+               Rng* rng = nullptr) {
+    Rng local(std::hash<std::string>()(name) + digit);
+    Rng& r = rng ? *rng : local;
+    for (unsigned bits : sizes) {
+        const int ib = bits == 8 ? imm_b : imm_v == -1 ? (bits == 16 ? 2 : 4) : imm_v;
+        for (int variant = 0; variant < 4; variant++) {
+            const bool mem = variant >= 2;
+            Enc e = sized(bits, {op_b}, {op_v});
+            e.reg = digit;
+            if (mem) e.rm = variant == 2 ? M(3) : M(13, -8);
+            else e.rm = variant == 0 ? R(bits == 8 ? 7 : 6) : R(bits == 8 ? 11 : 12);
+            if (bits == 8 && variant == 0) e.force_rex = (r() & 1);  // BH or DIL
+            // A few immediates per form: edges and random.
+            std::vector<u64> imms = {0, 1, ~0ull, 0x80, 0x7f, r(), r()};
+            if (ib == 0) imms = {0};
+            for (u64 iv : imms) {
+                e.imm = le(iv, ib);
+                char nm[160];
+                std::snprintf(nm, sizeof nm, "%s r%s %s imm=%s", name.c_str(), size_name(bits), mem ? "mem" : "reg",
+                              hex(e.imm).c_str());
+                Form f = make(nm, e, bits);
+                f.flags = flags;
+                f.states = ib ? 96 : 0;
+                out.push_back(f);
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// ALU, INC/DEC/NEG/NOT, TEST.
+std::vector<Form> alu_forms() {
+    std::vector<Form> v;
+    const struct { const char* name; u8 base; int digit; u64 flags; } ops[] = {
+        {"add", 0x00, 0, ALL}, {"or", 0x08, 1, ALL & ~AF}, {"adc", 0x10, 2, ALL}, {"sbb", 0x18, 3, ALL},
+        {"and", 0x20, 4, ALL & ~AF}, {"sub", 0x28, 5, ALL}, {"xor", 0x30, 6, ALL & ~AF}, {"cmp", 0x38, 7, ALL},
+    };
+    for (auto& o : ops) {
+        add_rm_reg(v, o.name, o.base, o.flags);
+        // AL,Ib / rAX,Iz
+        for (unsigned bits : {8, 16, 32, 64}) {
+            Enc e = sized(bits, {static_cast<u8>(o.base + 4)}, {static_cast<u8>(o.base + 5)});
+            e.modrm = false;
+            for (u64 iv : {0ull, 1ull, 0x80ull, 0x7fffffffull, 0x80000000ull, 0xdeadbeefull}) {
+                e.imm = le(iv, bits == 8 ? 1 : bits == 16 ? 2 : 4);
+                Form f = make(std::string(o.name) + " acc r" + size_name(bits) + " imm=" + hex(e.imm), e, bits);
+                f.flags = o.flags;
+                f.states = 64;
+                v.push_back(f);
+            }
+        }
+        add_group(v, o.name, 0x80, 0x81, o.digit, o.flags, 1, -1);
+        add_group(v, std::string(o.name) + " (83)", 0x80, 0x83, o.digit, o.flags, 1, 1, {16, 32, 64});
+    }
+    add_rm_reg(v, "test", 0x84, ALL & ~AF, false);
+    add_group(v, "test", 0xF6, 0xF7, 0, ALL & ~AF, 1, -1);
+    for (unsigned bits : {8, 16, 32, 64}) {
+        Enc e = sized(bits, {0xA8}, {0xA9});
+        e.modrm = false;
+        e.imm = le(0x8001, bits == 8 ? 1 : bits == 16 ? 2 : 4);
+        Form f = make(std::string("test acc r") + size_name(bits), e, bits);
+        f.flags = ALL & ~AF;
+        v.push_back(f);
+    }
+    add_group(v, "inc", 0xFE, 0xFF, 0, ALL, 0, 0);
+    add_group(v, "dec", 0xFE, 0xFF, 1, ALL, 0, 0);
+    add_group(v, "not", 0xF6, 0xF7, 2, ALL, 0, 0);
+    add_group(v, "neg", 0xF6, 0xF7, 3, ALL, 0, 0);
+    // LOCK forms (memory destination).
+    for (unsigned bits : {8, 32, 64}) {
+        Enc e = sized(bits, {0x00}, {0x01}, {0xF0});
+        e.reg = 2;
+        e.rm = M(3);
+        Form f = make(std::string("lock add r") + size_name(bits) + " mem", e, bits);
+        v.push_back(f);
+        Enc e2 = sized(bits, {0xFE}, {0xFF}, {0xF0});
+        e2.reg = 1;
+        e2.rm = M(13);
+        Form g = make(std::string("lock dec r") + size_name(bits) + " mem", e2, bits);
+        v.push_back(g);
+    }
+    // XOR r,r / SUB r,r zero idioms.
+    for (unsigned bits : {32, 64}) {
+        for (u8 op : {0x31, 0x29}) {
+            Enc e = sized(bits, {op}, {op});
+            e.reg = 5;
+            e.rm = R(5);
+            Form f = make(std::string(op == 0x31 ? "xor" : "sub") + " same reg r" + size_name(bits), e, bits);
+            f.flags = op == 0x31 ? ALL & ~AF : ALL;
+            v.push_back(f);
+        }
+    }
+    return v;
+}
+
+// ------------------------------------------------------------------------------------------
+// Shifts and rotates (SDM Vol. 2B SAL/SAR/SHL/SHR, RCL/RCR/ROL/ROR), SHLD/SHRD.
+u64 shift_flags(int digit, unsigned bits, unsigned raw) {
+    const unsigned cnt = raw & (bits == 64 ? 63 : 31);
+    if (!cnt) return ALL;  // nothing changes
+    u64 m;
+    if (digit <= 3) {  // rotates: only CF and OF are affected
+        m = ALL;
+        if (cnt != 1) m &= ~OF;
+    } else {
+        m = ALL & ~AF;  // AF undefined for a nonzero count
+        if (cnt != 1) m &= ~OF;
+        if ((digit == 4 || digit == 5 || digit == 6) && cnt >= bits) m &= ~CF;
+    }
+    return m;
+}
+
+std::vector<Form> shift_forms() {
+    std::vector<Form> v;
+    static const char* names[8] = {"rol", "ror", "rcl", "rcr", "shl", "shr", "sal(/6)", "sar"};
+    for (int digit = 0; digit < 8; digit++) {
+        for (unsigned bits : {8, 16, 32, 64}) {
+            for (int variant = 0; variant < 3; variant++) {
+                const bool mem = variant == 2;
+                const Rm rm = mem ? M(13) : variant == 0 ? R(bits == 8 ? 6 : 6) : R(11);
+                // by 1
+                {
+                    Enc e = sized(bits, {0xD0}, {0xD1});
+                    e.reg = digit;
+                    e.rm = rm;
+                    Form f = make(std::string(names[digit]) + " r" + size_name(bits) + (mem ? " mem" : " reg") + ",1", e, bits);
+                    f.flags = shift_flags(digit, bits, 1);
+                    f.states = 96;
+                    v.push_back(f);
+                }
+                // by CL: random counts, biased to 0..size+1
+                {
+                    Enc e = sized(bits, {0xD2}, {0xD3});
+                    e.reg = digit;
+                    e.rm = rm;
+                    Form f = make(std::string(names[digit]) + " r" + size_name(bits) + (mem ? " mem" : " reg") + ",cl", e, bits);
+                    f.setup = [bits](Input& in, Rng& r, unsigned) {
+                        if (r() % 4) in.gpr[RCX] = (in.gpr[RCX] & ~0xffull) | (r() % (bits + 3));
+                    };
+                    f.flags_fn = [digit, bits](const Input& in) { return shift_flags(digit, bits, in.gpr[RCX] & 0xff); };
+                    v.push_back(f);
+                }
+                // by imm8
+                for (unsigned cnt : {0u, 1u, 2u, bits - 1, bits, bits + 1, 31u, 0xffu}) {
+                    Enc e = sized(bits, {0xC0}, {0xC1});
+                    e.reg = digit;
+                    e.rm = rm;
+                    e.imm = {static_cast<u8>(cnt)};
+                    Form f = make(std::string(names[digit]) + " r" + size_name(bits) + (mem ? " mem" : " reg") + ",imm " + std::to_string(cnt), e, bits);
+                    f.flags = shift_flags(digit, bits, cnt);
+                    f.states = 64;
+                    v.push_back(f);
+                }
+            }
+        }
+    }
+    // SHLD/SHRD
+    for (int right = 0; right < 2; right++) {
+        for (unsigned bits : {16, 32, 64}) {
+            for (int variant = 0; variant < 2; variant++) {
+                const bool mem = variant == 1;
+                const std::string nm = std::string(right ? "shrd" : "shld") + " r" + size_name(bits) + (mem ? " mem" : " reg");
+                auto flags_of = [bits](unsigned raw) {
+                    const unsigned cnt = raw & (bits == 64 ? 63 : 31);
+                    if (!cnt) return ALL;
+                    u64 m = ALL & ~AF;
+                    if (cnt != 1) m &= ~OF;
+                    return m;
+                };
+                auto undefined = [bits](unsigned raw) { return bits == 16 && (raw & 31) > 16; };
+                {
+                    Enc e = sized(bits, {}, {0x0F, static_cast<u8>(right ? 0xAD : 0xA5)});
+                    e.reg = 10;
+                    e.rm = mem ? M(3) : R(7);
+                    Form f = make(nm + ",cl", e, bits);
+                    f.setup = [bits](Input& in, Rng& r, unsigned) {
+                        if (r() % 4) in.gpr[RCX] = (in.gpr[RCX] & ~0xffull) | (r() % (bits + 3));
+                    };
+                    f.flags_fn = [flags_of](const Input& in) { return flags_of(in.gpr[RCX] & 0xff); };
+                    f.skip = [undefined](const Input& in) { return undefined(in.gpr[RCX] & 0xff); };
+                    v.push_back(f);
+                }
+                for (unsigned cnt : {0u, 1u, 7u, bits - 1, bits, 31u, 63u}) {
+                    if (bits == 16 && (cnt & 31) > 16) continue;
+                    Enc e = sized(bits, {}, {0x0F, static_cast<u8>(right ? 0xAC : 0xA4)});
+                    e.reg = 10;
+                    e.rm = mem ? M(3) : R(7);
+                    e.imm = {static_cast<u8>(cnt)};
+                    Form f = make(nm + ",imm " + std::to_string(cnt), e, bits);
+                    f.flags = flags_of(cnt);
+                    f.states = 96;
+                    v.push_back(f);
+                }
+            }
+        }
+    }
+    return v;
+}
+
+// ------------------------------------------------------------------------------------------
+// MUL/IMUL/DIV/IDIV, CBW family.
+std::vector<Form> muldiv_forms() {
+    std::vector<Form> v;
+    // One-operand forms: F6/F7 /4 mul, /5 imul, /6 div, /7 idiv.
+    for (int digit = 4; digit < 8; digit++) {
+        static const char* names[8] = {"", "", "", "", "mul", "imul", "div", "idiv"};
+        for (unsigned bits : {8, 16, 32, 64}) {
+            for (int variant = 0; variant < 3; variant++) {
+                const bool mem = variant == 2;
+                Enc e = sized(bits, {0xF6}, {0xF7});
+                e.reg = digit;
+                e.rm = mem ? M(3) : variant == 0 ? R(bits == 8 ? 7 : 6) : R(9);
+                if (bits == 8 && variant == 0) e.force_rex = false;  // BH
+                Form f = make(std::string(names[digit]) + " r" + size_name(bits) + (mem ? " mem" : " reg"), e, bits);
+                f.flags = digit < 6 ? (CF | OF) : 0;
+                if (digit >= 6) {
+                    const bool sgn = digit == 7;
+                    const int rmreg = mem ? -1 : e.rm.reg;
+                    const bool bh = bits == 8 && !mem && e.rm.reg == 7 && !e.force_rex;
+                    // Make most divisions fit: a small high half (DIV) or a sign-extended
+                    // dividend (IDIV); keep some overflowing and zero divisors.
+                    f.setup = [bits, sgn, rmreg, bh, mem](Input& in, Rng& r, unsigned k) {
+                        const u64 mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
+                        const unsigned kind = k % 8;
+                        if (kind < 5) {
+                            if (bits == 8) {
+                                // AX / r8: make AH small or the sign extension of AL
+                                u64 ax = in.gpr[RAX] & 0xffff;
+                                u8 al = static_cast<u8>(ax);
+                                u8 ahv = sgn ? ((al & 0x80) ? 0xff : 0) : static_cast<u8>(r() % 4);
+                                in.gpr[RAX] = (in.gpr[RAX] & ~0xffffull) | (u64(ahv) << 8) | al;
+                            } else {
+                                const u64 a = in.gpr[RAX] & mask;
+                                const u64 hi = sgn ? ((a >> (bits - 1)) & 1 ? mask : 0) : (r() % 4);
+                                in.gpr[RDX] = (in.gpr[RDX] & ~mask) | hi;
+                            }
+                            // divisor: nonzero, larger than the high half
+                            if (mem) {
+                                const u64 off = in.gpr[3] + 0x10 - kDataAddr;
+                                u64 d = get_mem(in, off, bits / 8);
+                                if (!(d & mask)) d |= 5;
+                                if (!sgn) d |= 1ull << (bits - 1);
+                                put_mem(in, off, d, bits / 8);
+                            } else if (rmreg >= 0) {
+                                u64& d = bh ? in.gpr[RBX] : in.gpr[rmreg];
+                                const unsigned sh = bh ? 8 : 0;
+                                if (!((d >> sh) & mask)) d |= u64(5) << sh;
+                                if (!sgn) d |= 1ull << (bits - 1 + sh);
+                            }
+                        }
+                    };
+                }
+                v.push_back(f);
+            }
+        }
+    }
+    // IMUL Gv,Ev / Gv,Ev,Iz / Gv,Ev,Ib
+    for (unsigned bits : {16, 32, 64}) {
+        for (int variant = 0; variant < 2; variant++) {
+            const bool mem = variant == 1;
+            const Rm rm = mem ? M(13) : R(6);
+            Enc e = sized(bits, {}, {0x0F, 0xAF});
+            e.reg = 10;
+            e.rm = rm;
+            Form f = make(std::string("imul2 r") + size_name(bits) + (mem ? " mem" : " reg"), e, bits);
+            f.flags = CF | OF;
+            v.push_back(f);
+            for (u64 iv : {0ull, 1ull, 0xffffffffull, 0x7fffull, 0x12345678ull}) {
+                Enc e3 = sized(bits, {}, {0x69});
+                e3.reg = 1;
+                e3.rm = rm;
+                e3.imm = le(iv, bits == 16 ? 2 : 4);
+                Form g = make(std::string("imul3 Iz r") + size_name(bits) + (mem ? " mem" : " reg") + " imm=" + hex(e3.imm), e3, bits);
+                g.flags = CF | OF;
+                g.states = 96;
+                v.push_back(g);
+                Enc e4 = sized(bits, {}, {0x6B});
+                e4.reg = 14;
+                e4.rm = rm;
+                e4.imm = le(iv, 1);
+                Form h = make(std::string("imul3 Ib r") + size_name(bits) + (mem ? " mem" : " reg") + " imm=" + hex(e4.imm), e4, bits);
+                h.flags = CF | OF;
+                h.states = 96;
+                v.push_back(h);
+            }
+        }
+    }
+    // CBW/CWDE/CDQE, CWD/CDQ/CQO
+    for (unsigned bits : {16, 32, 64}) {
+        for (u8 op : {0x98, 0x99}) {
+            Enc e = sized(bits, {}, {op});
+            e.modrm = false;
+            Form f = make(std::string(op == 0x98 ? "cbw-family" : "cwd-family") + " r" + size_name(bits), e, bits);
+            v.push_back(f);
+        }
+    }
+    return v;
+}
+
+// ------------------------------------------------------------------------------------------
+// Data movement.
+std::vector<Form> data_forms() {
+    std::vector<Form> v;
+    add_rm_reg(v, "mov", 0x88, ALL);
+    add_group(v, "mov", 0xC6, 0xC7, 0, ALL, 1, -1);
+    // B0+r / B8+r (imm64 with REX.W)
+    for (unsigned bits : {8, 16, 32, 64}) {
+        for (int reg : {1, 6, 12}) {
+            Enc e = sized(bits, {static_cast<u8>(0xB0 + (reg & 7))}, {static_cast<u8>(0xB8 + (reg & 7))});
+            e.modrm = false;
+            if (reg & 8) e.force_rex = true;
+            e.imm = le(0x8877665544332211ull, bits / 8);
+            std::vector<u8> code = encode(e);
+            if (reg & 8) {  // REX.B for the +r register
+                for (auto& b : code)
+                    if ((b & 0xF0) == 0x40) { b |= 1; break; }
+            }
+            Form f;
+            f.name = std::string("mov +r imm r") + size_name(bits) + " " + kRegNames[reg];
+            f.code = code;
+            f.opbits = bits;
+            f.states = 32;
+            v.push_back(f);
+        }
+    }
+    // moffs: A0-A3 with a 64-bit absolute address in the data area
+    for (unsigned bits : {8, 16, 32, 64}) {
+        for (int store = 0; store < 2; store++) {
+            Enc e = sized(bits, {static_cast<u8>(store ? 0xA2 : 0xA0)}, {static_cast<u8>(store ? 0xA3 : 0xA1)});
+            e.modrm = false;
+            e.imm = le(kDataAddr + 0x1ffe, 8);
+            Form f = make(std::string("mov moffs r") + size_name(bits) + (store ? " store" : " load"), e, bits);
+            f.states = 64;
+            v.push_back(f);
+        }
+    }
+    // MOVZX/MOVSX (0F B6/B7/BE/BF), MOVSXD (63)
+    for (u8 op : {0xB6, 0xB7, 0xBE, 0xBF}) {
+        const unsigned src = (op & 1) ? 16 : 8;
+        for (unsigned bits : {16, 32, 64}) {
+            for (int variant = 0; variant < 3; variant++) {
+                Enc e = sized(bits, {}, {0x0F, op});
+                e.reg = variant == 1 ? 11 : 2;
+                e.rm = variant == 2 ? M(3) : variant == 0 ? R(7) : R(5);
+                if (variant == 1) e.force_rex = true;
+                Form f = make(std::string(op >= 0xBE ? "movsx" : "movzx") + " r" + size_name(bits) + "<-" +
+                                  std::to_string(src) + (variant == 2 ? " mem" : " reg"),
+                              e, bits);
+                if (variant == 2) f.mem_size = src / 8;
+                f.opbits = src;
+                v.push_back(f);
+            }
+        }
+    }
+    for (unsigned bits : {16, 32, 64}) {
+        for (int mem = 0; mem < 2; mem++) {
+            Enc e = sized(bits, {}, {0x63});
+            e.reg = 9;
+            e.rm = mem ? M(3) : R(2);
+            Form f = make(std::string("movsxd r") + size_name(bits) + (mem ? " mem" : " reg"), e, bits);
+            f.mem_size = mem ? (bits == 16 ? 2 : 4) : 0;
+            f.opbits = 32;
+            v.push_back(f);
+        }
+    }
+    // LEA with SIB, scales, disp32, 16-bit operand size, 32-bit address size, RIP-relative.
+    {
+        struct L { const char* name; std::vector<u8> code; };
+        const L leas[] = {
+            {"lea r64 [rbx+rsi*4+0x12345678]", {0x48, 0x8D, 0x84, 0xB3, 0x78, 0x56, 0x34, 0x12}},
+            {"lea r32 [rbx+rsi*4+0x12345678]", {0x8D, 0x84, 0xB3, 0x78, 0x56, 0x34, 0x12}},
+            {"lea r16 [rbx+rsi*4-8]", {0x66, 0x8D, 0x44, 0xB3, 0xF8}},
+            {"lea r64 addr32 [r13+r9*8+0x80]", {0x67, 0x4B, 0x8D, 0x84, 0xCD, 0x80, 0, 0, 0}},
+            {"lea r32 addr32 [rax+rax*2]", {0x67, 0x8D, 0x04, 0x40}},
+            {"lea r64 [rip+0x1000]", {0x48, 0x8D, 0x05, 0x00, 0x10, 0x00, 0x00}},
+            {"lea r64 [disp32]", {0x48, 0x8D, 0x04, 0x25, 0xF0, 0xFF, 0xFF, 0xFF}},
+            {"lea r64 [rbp+r12*2]", {0x4A, 0x8D, 0x44, 0x65, 0x00}},
+        };
+        for (const L& l : leas) {
+            Form f;
+            f.name = l.name;
+            f.code = l.code;
+            v.push_back(f);
+        }
+    }
+    // RIP-relative load from the data area.
+    {
+        Form f;
+        f.name = "mov r64 [rip+disp32]";
+        f.code = {0x48, 0x8B, 0x05, 0, 0, 0, 0};
+        // The displacement is fixed up once the instruction's address is known (below).
+        f.states = 32;
+        v.push_back(f);
+    }
+    // XCHG (86/87 reg and mem, 90+r, 87 C0 xchg eax,eax zero-extends)
+    add_rm_reg(v, "xchg", 0x86, ALL, false);
+    for (unsigned bits : {16, 32, 64}) {
+        for (int reg : {3, 11}) {
+            Enc e = sized(bits, {}, {static_cast<u8>(0x90 + (reg & 7))});
+            e.modrm = false;
+            std::vector<u8> code = encode(e);
+            if (reg & 8) {
+                if (bits == 64) code[code.size() - 2] |= 1;
+                else code.insert(code.end() - 1, 0x41);
+            }
+            Form f;
+            f.name = std::string("xchg rAX,+r r") + size_name(bits) + " " + kRegNames[reg];
+            f.code = code;
+            f.opbits = bits;
+            v.push_back(f);
+        }
+    }
+    {
+        Form f;
+        f.name = "xchg eax,eax (87 C0)";
+        f.code = {0x87, 0xC0};
+        v.push_back(f);
+        Form g;
+        g.name = "nop (90)";
+        g.code = {0x90};
+        v.push_back(g);
+    }
+    // XADD, CMPXCHG (with LOCK too)
+    for (u8 base : {0xC0, 0xB0}) {
+        const char* nm = base == 0xC0 ? "xadd" : "cmpxchg";
+        for (unsigned bits : {8, 16, 32, 64}) {
+            for (int variant = 0; variant < 4; variant++) {
+                Enc e = sized(bits, {0x0F, base}, {0x0F, static_cast<u8>(base + 1)}, variant == 3 ? std::vector<u8>{0xF0} : std::vector<u8>{});
+                e.reg = variant == 1 ? 9 : 2;
+                e.rm = variant >= 2 ? M(13) : variant == 0 ? R(6) : R(0);
+                Form f = make(std::string(variant == 3 ? "lock " : "") + nm + " r" + size_name(bits) +
+                                  (variant >= 2 ? " mem" : variant == 0 ? " reg" : " reg,rax"),
+                              e, bits);
+                if (base == 0xB0) {
+                    // Equal half of the time.
+                    const bool mem = variant >= 2;
+                    const int rmr = e.rm.reg;
+                    const bool high = bits == 8 && !mem && rmr == 6;  // DH
+                    f.setup = [bits, mem, rmr, high](Input& in, Rng& r, unsigned k) {
+                        if (k & 1) return;
+                        const u64 mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
+                        u64 dest = mem ? get_mem(in, in.gpr[13] + 0x10 - kDataAddr, bits / 8)
+                                       : high ? in.gpr[RDX] >> 8 : in.gpr[rmr];
+                        in.gpr[RAX] = (in.gpr[RAX] & ~mask) | (dest & mask);
+                    };
+                }
+                v.push_back(f);
+            }
+        }
+    }
+    // CMPXCHG8B / CMPXCHG16B (16B needs 16-byte alignment: #GP otherwise)
+    for (int wide = 0; wide < 2; wide++) {
+        for (int lock = 0; lock < 2; lock++) {
+            Enc e;
+            if (lock) e.pre = {0xF0};
+            e.w = wide;
+            e.op = {0x0F, 0xC7};
+            e.reg = 1;
+            e.rm = M(13, 0);
+            Form f = make(std::string(lock ? "lock " : "") + (wide ? "cmpxchg16b" : "cmpxchg8b"), e, 64);
+            f.mem_size = wide ? 16 : 8;
+            f.setup = [wide](Input& in, Rng& r, unsigned k) {
+                u64 off = kOpLo + (r() % (kOpHi - kOpLo - 32));
+                if (wide) off &= ~15ull;
+                if (wide && k % 8 == 7) off |= 8;  // misaligned: #GP(0)
+                if (!wide && k % 5 == 4) off = 0x2000 - 4;  // page-crossing
+                in.gpr[13] = kDataAddr + off;
+                const unsigned n = wide ? 8 : 4;
+                if (k & 1) {  // equal
+                    put_mem(in, off, in.gpr[RAX], n);
+                    put_mem(in, off + n, in.gpr[RDX], n);
+                } else if (k & 2) {  // low half equal only
+                    put_mem(in, off, in.gpr[RAX], n);
+                }
+            };
+            f.flags = ALL;
+            v.push_back(f);
+        }
+    }
+    // BSWAP (32/64; the 16-bit form is undefined), MOVBE (memory forms)
+    for (unsigned bits : {32, 64}) {
+        for (int reg : {1, 13}) {
+            Enc e = sized(bits, {}, {0x0F, static_cast<u8>(0xC8 + (reg & 7))});
+            e.modrm = false;
+            std::vector<u8> code = encode(e);
+            if (reg & 8) {
+                if (bits == 64) code[0] |= 1;
+                else code.insert(code.begin(), 0x41);
+            }
+            Form f;
+            f.name = std::string("bswap r") + size_name(bits) + " " + kRegNames[reg];
+            f.code = code;
+            v.push_back(f);
+        }
+    }
+    for (unsigned bits : {16, 32, 64}) {
+        for (int store = 0; store < 2; store++) {
+            Enc e = sized(bits, {}, {0x0F, 0x38, static_cast<u8>(store ? 0xF1 : 0xF0)});
+            e.reg = store ? 10 : 1;
+            e.rm = M(3);
+            v.push_back(make(std::string("movbe r") + size_name(bits) + (store ? " store" : " load"), e, bits));
+        }
+    }
+    // SETcc (reg incl. high byte, mem), CMOVcc (reg, mem; 32-bit always writes)
+    for (int cc = 0; cc < 16; cc++) {
+        for (int variant = 0; variant < 3; variant++) {
+            Enc e;
+            e.op = {0x0F, static_cast<u8>(0x90 + cc)};
+            e.rm = variant == 2 ? M(3) : variant == 0 ? R(5) : R(10);  // CH / R10B
+            Form f = make("setcc " + std::to_string(cc) + (variant == 2 ? " mem" : " reg"), e, 8);
+            f.states = 128;
+            v.push_back(f);
+        }
+        for (unsigned bits : {16, 32, 64}) {
+            for (int mem = 0; mem < 2; mem++) {
+                Enc e = sized(bits, {}, {0x0F, static_cast<u8>(0x40 + cc)});
+                e.reg = 2;
+                e.rm = mem ? M(13) : R(14);
+                Form f = make("cmovcc " + std::to_string(cc) + " r" + size_name(bits) + (mem ? " mem" : " reg"), e, bits);
+                f.states = 128;
+                v.push_back(f);
+            }
+        }
+    }
+    // LAHF/SAHF/CLC/STC/CMC/CLD/STD
+    for (auto [nm, op] : std::initializer_list<std::pair<const char*, u8>>{
+             {"lahf", 0x9F}, {"sahf", 0x9E}, {"clc", 0xF8}, {"stc", 0xF9}, {"cmc", 0xF5}, {"cld", 0xFC}, {"std", 0xFD}}) {
+        Form f;
+        f.name = nm;
+        f.code = {op};
+        f.random_df = true;
+        v.push_back(f);
+    }
+    return v;
+}
+
+// ------------------------------------------------------------------------------------------
+// PUSH / POP
+std::vector<Form> stack_forms() {
+    std::vector<Form> v;
+    auto stack_setup = [](Input& in, Rng& r, unsigned) {
+        in.gpr[RSP] = kStackInit + 8 * (static_cast<i64>(r() % 64) - 32) + ((r() % 8 == 0) ? r() % 8 : 0);
+    };
+    auto add = [&](std::string nm, std::vector<u8> code, bool compat32 = false) {
+        Form f;
+        f.name = std::move(nm);
+        f.code = std::move(code);
+        f.compat32 = compat32;
+        f.setup = stack_setup;
+        f.states = 96;
+        v.push_back(f);
+        return &v.back();
+    };
+    for (int reg : {0, 3, 4, 5, 9, 15}) {
+        const u8 lo = reg & 7;
+        std::vector<u8> rex = reg & 8 ? std::vector<u8>{0x41} : std::vector<u8>{};
+        auto with = [&](std::vector<u8> pre, u8 op) {
+            std::vector<u8> c = pre;
+            c.insert(c.end(), rex.begin(), rex.end());
+            c.push_back(op);
+            return c;
+        };
+        add(std::string("push r64 ") + kRegNames[reg], with({}, 0x50 + lo));
+        add(std::string("push r16 ") + kRegNames[reg], with({0x66}, 0x50 + lo));
+        add(std::string("pop r64 ") + kRegNames[reg], with({}, 0x58 + lo));
+        add(std::string("pop r16 ") + kRegNames[reg], with({0x66}, 0x58 + lo));
+    }
+    add("push imm8", {0x6A, 0x80});
+    add("push imm32", {0x68, 0x78, 0x56, 0x34, 0x92});
+    add("push imm16", {0x66, 0x68, 0x34, 0x92});
+    // push/pop memory, including rSP-relative (POP computes the address after the increment)
+    Form* f = add("push qword [rbx+0x10]", {0xFF, 0x73, 0x10});
+    f->mem_base = 3, f->mem_size = 8;
+    f = add("push word [rbx+0x10]", {0x66, 0xFF, 0x73, 0x10});
+    f->mem_base = 3, f->mem_size = 2;
+    f = add("pop qword [rbx+0x10]", {0x8F, 0x43, 0x10});
+    f->mem_base = 3, f->mem_size = 8;
+    f = add("pop word [r13+0x10]", {0x66, 0x41, 0x8F, 0x45, 0x10});
+    f->mem_base = 13, f->mem_size = 2;
+    add("push qword [rsp+8]", {0xFF, 0x74, 0x24, 0x08});
+    add("pop qword [rsp+8]", {0x8F, 0x44, 0x24, 0x08});
+    add("pop qword [rsp-8]", {0x8F, 0x44, 0x24, 0xF8});
+    // 32-bit mode: PUSH/POP r32, PUSHA/POPA, INC/DEC 40+r
+    for (int reg : {0, 4, 6}) {
+        add(std::string("push r32 ") + kRegNames[reg], {static_cast<u8>(0x50 + reg)}, true);
+        add(std::string("pop r32 ") + kRegNames[reg], {static_cast<u8>(0x58 + reg)}, true);
+    }
+    add("pushad", {0x60}, true);
+    add("popad", {0x61}, true);
+    add("pushaw", {0x66, 0x60}, true);
+    add("popaw", {0x66, 0x61}, true);
+    add("push imm32 (32-bit)", {0x68, 0x78, 0x56, 0x34, 0x92}, true);
+    for (int reg : {0, 3, 7}) {
+        for (int pre = 0; pre < 2; pre++) {
+            std::vector<u8> p = pre ? std::vector<u8>{0x66} : std::vector<u8>{};
+            std::vector<u8> ci = p, cd = p;
+            ci.push_back(static_cast<u8>(0x40 + reg));
+            cd.push_back(static_cast<u8>(0x48 + reg));
+            Form* g = add(std::string("inc 40+r r") + (pre ? "16 " : "32 ") + kRegNames[reg], ci, true);
+            g->opbits = pre ? 16 : 32;
+            g = add(std::string("dec 48+r r") + (pre ? "16 " : "32 ") + kRegNames[reg], cd, true);
+            g->opbits = pre ? 16 : 32;
+        }
+    }
+    return v;
+}
+
+// ------------------------------------------------------------------------------------------
+// String instructions.
+//
+// rSI/rDI are placed so that every element the instruction could touch (rCX of them, in the
+// direction DF gives) lies in pages 1..3; rCX is mostly small, sometimes up to several
+// thousand (the long REP path, the page-crossing fast path and the 4096-iteration re-execute),
+// and rSI/rDI sometimes overlap closely (MOVS must copy element by element). With a 67 prefix
+// the registers carry random upper halves, which the 32-bit address size must ignore.
+struct StrKind { const char* name; u8 op; bool si, di, cmp; };
+std::vector<Form> string_forms() {
+    std::vector<Form> v;
+    const StrKind kinds[] = {{"movs", 0xA4, true, true, false}, {"cmps", 0xA6, true, true, true},
+                             {"stos", 0xAA, false, true, false}, {"lods", 0xAC, true, false, false},
+                             {"scas", 0xAE, false, true, true}};
+    for (const StrKind& k : kinds) {
+        for (unsigned bits : {8, 16, 32, 64}) {
+            for (int rep = 0; rep < 3; rep++) {  // none, F3, F2
+                for (int a32 = 0; a32 < 2; a32++) {
+                    if (!k.cmp && rep == 2 && bits != 8) continue;
+                    Enc e = sized(bits, {k.op}, {static_cast<u8>(k.op + 1)});
+                    e.modrm = false;
+                    if (a32) e.pre.insert(e.pre.begin(), 0x67);
+                    if (rep) e.pre.insert(e.pre.begin(), rep == 1 ? 0xF3 : 0xF2);
+                    const char* rn = rep == 0 ? "" : rep == 1 ? (k.cmp ? "repe " : "rep ") : (k.cmp ? "repne " : "rep(F2) ");
+                    Form f = make(std::string(rn) + k.name + " r" + size_name(bits) + (a32 ? " addr32" : ""), e, bits);
+                    f.random_df = true;
+                    f.states = rep ? 160 : 96;
+                    const unsigned size = bits / 8;
+                    const StrKind kk = k;
+                    f.setup = [size, rep, a32, kk](Input& in, Rng& r, unsigned idx) {
+                        const bool df = in.rflags & DF;
+                        u64 cnt;
+                        const unsigned sel = r() % 16;
+                        if (!rep) cnt = 1;
+                        else if (sel == 0) cnt = 0;
+                        else if (sel < 10) cnt = 1 + r() % 40;
+                        else if (sel < 14) cnt = 1 + r() % (0x1800 / size);
+                        else cnt = std::min<u64>(4000 + r() % 1000, 0x2f00 / size);  // > 4096 iterations
+                        const u64 span = std::max<u64>(cnt, 1) * size;
+                        auto place = [&](u64 lo_bound) -> u64 {
+                            // a start such that [start, start+span) (forward) or
+                            // (start-span+size .. start+size) (backward) is in [lo_bound, kOpHi)
+                            const u64 room = kOpHi - lo_bound - span;
+                            u64 s = lo_bound + (room ? r() % room : 0);
+                            return df ? s + span - size : s;
+                        };
+                        u64 si = place(kOpLo), di = place(kOpLo);
+                        if (kk.si && kk.di && r() % 4 == 0) {
+                            // close overlap: di = si +/- a few bytes (clamped into range)
+                            const i64 delta = static_cast<i64>(r() % (2 * size + 3)) - static_cast<i64>(size + 1);
+                            const u64 lo = df ? kOpLo + span - size : kOpLo;
+                            const u64 hi = df ? kOpHi - size : kOpHi - span;
+                            u64 nd = si + delta;
+                            if (nd >= lo && nd <= hi) di = nd;
+                        }
+                        if (kk.cmp && rep) {
+                            // Make the comparisons run: equal (REPE) or different (REPNE) up
+                            // to a random element.
+                            const bool want_equal = rep == 1;
+                            const u64 stop = r() % (cnt + 2);
+                            const u64 step = df ? u64(0) - size : size;
+                            for (u64 i = 0; i < cnt && i < 0x3000 / size; i++) {
+                                const u64 doff = di + i * step, soff = si + i * step;
+                                u64 val = kk.si ? get_mem(in, soff, size) : in.gpr[RAX];
+                                if (!kk.si && kk.cmp) val = in.gpr[RAX];
+                                const bool equal = (i == stop) ? !want_equal : want_equal;
+                                if (equal) put_mem(in, doff, val, size);
+                                else if (get_mem(in, doff, size) == (val & (size == 8 ? ~0ull : (1ull << (8 * size)) - 1)))
+                                    put_mem(in, doff, val ^ 1, size);
+                            }
+                        }
+                        const u64 hi_si = a32 ? (r() << 32) : 0, hi_di = a32 ? (r() << 32) : 0;
+                        in.gpr[RSI] = hi_si | (kDataAddr + si);
+                        in.gpr[RDI] = hi_di | (kDataAddr + di);
+                        in.gpr[RCX] = (a32 ? (r() << 32) : 0) | cnt;
+                        if (!rep) in.gpr[RCX] = r();
+                        (void)idx;
+                    };
+                    v.push_back(f);
+                }
+            }
+        }
+    }
+    return v;
+}
+
+// ------------------------------------------------------------------------------------------
+// Bit instructions.
+std::vector<Form> bit_forms() {
+    std::vector<Form> v;
+    // BT/BTS/BTR/BTC Ev,Gv (0F A3/AB/B3/BB) and Ev,Ib (0F BA /4../7)
+    const struct { const char* name; u8 op; int digit; } bts[] = {
+        {"bt", 0xA3, 4}, {"bts", 0xAB, 5}, {"btr", 0xB3, 6}, {"btc", 0xBB, 7}};
+    for (auto& b : bts) {
+        for (unsigned bits : {16, 32, 64}) {
+            for (int variant = 0; variant < 4; variant++) {
+                const bool mem = variant >= 2;
+                Enc e = sized(bits, {}, {0x0F, b.op}, variant == 3 && b.op != 0xA3 ? std::vector<u8>{0xF0} : std::vector<u8>{});
+                e.reg = variant == 1 ? 12 : 2;
+                e.rm = mem ? M(13, 0) : variant == 0 ? R(6) : R(9);
+                Form f = make(std::string(variant == 3 && b.op != 0xA3 ? "lock " : "") + b.name + " r" + size_name(bits) +
+                                  (mem ? " mem,reg" : " reg,reg"),
+                              e, bits);
+                f.flags = CF | ZF;
+                if (mem) {
+                    // Signed bit offsets reaching +/- 0x1000 bytes around the operand.
+                    const int offreg = e.reg;
+                    f.setup = [bits, offreg](Input& in, Rng& r, unsigned k) {
+                        const u64 mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
+                        in.gpr[13] = kDataAddr + 0x2000 + (r() % 64) * (bits / 8) - 32 * (bits / 8);
+                        i64 off;
+                        switch (k % 6) {
+                        case 0: off = static_cast<i64>(r() % 64) - 32; break;
+                        case 1: off = bits == 16 ? -32768 : -(0x1000 * 8 - 64); break;
+                        case 2: off = bits == 16 ? 32767 : 0x7fff; break;
+                        case 3: off = -1; break;
+                        default: off = static_cast<i64>(r() % (0x1f00 * 8)) - 0xf80 * 8; break;
+                        }
+                        if (bits == 16) off = static_cast<i16>(off);
+                        in.gpr[offreg] = (in.gpr[offreg] & ~mask) | (static_cast<u64>(off) & mask);
+                    };
+                }
+                v.push_back(f);
+            }
+            for (u8 imm : {0, 5, 15, 31, 33, 63, 0x7f, 0xff}) {
+                for (int mem = 0; mem < 2; mem++) {
+                    Enc e = sized(bits, {}, {0x0F, 0xBA});
+                    e.reg = b.digit;
+                    e.rm = mem ? M(3) : R(11);
+                    e.imm = {imm};
+                    Form f = make(std::string(b.name) + " r" + size_name(bits) + (mem ? " mem" : " reg") + ",imm " + std::to_string(imm), e, bits);
+                    f.flags = CF | ZF;
+                    f.states = 48;
+                    v.push_back(f);
+                }
+            }
+        }
+    }
+    // BSF/BSR, TZCNT/LZCNT, POPCNT
+    const struct { const char* name; std::vector<u8> pre; u8 op; u64 flags; } scans[] = {
+        {"bsf", {}, 0xBC, ZF}, {"bsr", {}, 0xBD, ZF}, {"tzcnt", {0xF3}, 0xBC, CF | ZF},
+        {"lzcnt", {0xF3}, 0xBD, CF | ZF}, {"popcnt", {0xF3}, 0xB8, ALL}};
+    for (auto& s : scans) {
+        for (unsigned bits : {16, 32, 64}) {
+            for (int variant = 0; variant < 3; variant++) {
+                Enc e = sized(bits, {}, {0x0F, s.op});
+                e.pre.insert(e.pre.end(), s.pre.begin(), s.pre.end());
+                e.reg = variant == 1 ? 8 : 2;
+                e.rm = variant == 2 ? M(3) : variant == 0 ? R(6) : R(15);
+                Form f = make(std::string(s.name) + " r" + size_name(bits) + (variant == 2 ? " mem" : " reg"), e, bits);
+                f.flags = s.flags;
+                // Zero sources often (BSF/BSR leave the destination unchanged then).
+                const bool mem = variant == 2;
+                const int src = e.rm.reg;
+                f.setup = [bits, mem, src](Input& in, Rng& r, unsigned k) {
+                    if (k % 5) return;
+                    const u64 mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
+                    if (mem) put_mem(in, in.gpr[3] + 0x10 - kDataAddr, 0, bits / 8);
+                    else in.gpr[src] &= ~mask;
+                };
+                v.push_back(f);
+            }
+        }
+    }
+    // ADCX/ADOX
+    for (int ox = 0; ox < 2; ox++) {
+        for (unsigned bits : {32, 64}) {
+            for (int mem = 0; mem < 2; mem++) {
+                Enc e;
+                e.pre = {static_cast<u8>(ox ? 0xF3 : 0x66)};
+                e.w = bits == 64;
+                e.op = {0x0F, 0x38, 0xF6};
+                e.reg = 11;
+                e.rm = mem ? M(3) : R(1);
+                v.push_back(make(std::string(ox ? "adox" : "adcx") + " r" + size_name(bits) + (mem ? " mem" : " reg"), e, bits));
+            }
+        }
+    }
+    // CRC32 r32/r64 <- r/m8/16/32/64
+    for (unsigned src : {8, 16, 32, 64}) {
+        for (int variant = 0; variant < 3; variant++) {
+            Enc e;
+            if (src == 16) e.pre = {0x66};
+            e.pre.push_back(0xF2);
+            e.w = src == 64 || (src == 8 && variant == 1);
+            e.op = {0x0F, 0x38, static_cast<u8>(src == 8 ? 0xF0 : 0xF1)};
+            e.reg = variant == 1 ? 9 : 2;
+            e.rm = variant == 2 ? M(3) : R(src == 8 && variant == 0 ? 7 : 6);  // BH for bytes
+            Form f = make(std::string("crc32 r") + (e.w ? "64" : "32") + "<-" + size_name(src) + (variant == 2 ? " mem" : " reg"), e, src);
+            v.push_back(f);
+        }
+    }
+    // BMI1/BMI2 (VEX). Roles: reg = ModRM.reg, vvvv, rm.
+    struct Bmi { const char* name; int map, pp; u8 op; int digit; u64 flags; bool imm; };
+    const Bmi bmis[] = {
+        {"andn", 2, 0, 0xF2, -1, SF | ZF | CF | OF, false},
+        {"blsr", 2, 0, 0xF3, 1, SF | ZF | CF | OF, false},
+        {"blsmsk", 2, 0, 0xF3, 2, SF | ZF | CF | OF, false},
+        {"blsi", 2, 0, 0xF3, 3, SF | ZF | CF | OF, false},
+        {"bzhi", 2, 0, 0xF5, -1, SF | ZF | CF | OF, false},
+        {"pext", 2, 2, 0xF5, -1, ALL, false},
+        {"pdep", 2, 3, 0xF5, -1, ALL, false},
+        {"mulx", 2, 3, 0xF6, -1, ALL, false},
+        {"bextr", 2, 0, 0xF7, -1, ZF | CF | OF, false},
+        {"shlx", 2, 1, 0xF7, -1, ALL, false},
+        {"sarx", 2, 2, 0xF7, -1, ALL, false},
+        {"shrx", 2, 3, 0xF7, -1, ALL, false},
+        {"rorx", 3, 3, 0xF0, -1, ALL, true},
+    };
+    for (const Bmi& b : bmis) {
+        for (unsigned bits : {32, 64}) {
+            for (int variant = 0; variant < 4; variant++) {
+                const bool mem = variant >= 2;
+                const int reg = b.digit >= 0 ? b.digit : variant == 1 ? 12 : 2;
+                const int vvvv = variant == 1 ? 9 : (variant == 3 ? 2 : 7);  // variant 3: mulx hi == lo
+                const Rm rm = mem ? M(variant == 3 ? 13 : 3) : variant == 0 ? R(6) : R(14);
+                std::vector<u8> imm;
+                if (b.imm) imm = {static_cast<u8>(variant * 13 + 1)};
+                Form f;
+                f.name = std::string(b.name) + " r" + size_name(bits) + (mem ? " mem" : " reg") + (variant == 3 ? " (reg==vvvv)" : "");
+                f.code = vex_insn(b.map, b.pp, bits == 64, b.op, reg, vvvv, rm, imm);
+                f.opbits = bits;
+                if (mem) {
+                    f.mem_base = rm.base;
+                    f.mem_size = bits / 8;
+                }
+                f.flags = b.flags;
+                if (std::string(b.name) == "bextr" || std::string(b.name) == "bzhi") {
+                    // control in vvvv: start/length (or index) bytes biased to interesting values
+                    f.setup = [vvvv, bits](Input& in, Rng& r, unsigned) {
+                        const u64 start = r() % 4 == 0 ? r() & 0xff : r() % (bits + 8);
+                        const u64 len = r() % 4 == 0 ? (r() & 0xff) : r() % (bits + 8);
+                        in.gpr[vvvv] = (in.gpr[vvvv] & ~0xffffull) | start | (len << 8);
+                    };
+                }
+                v.push_back(f);
+            }
+        }
+    }
+    return v;
+}
+
+// ------------------------------------------------------------------------------------------
+// BCD adjusts (32-bit mode only): AL x CF x AF exhaustively, with random AH and flags.
+std::vector<Form> bcd_forms() {
+    std::vector<Form> v;
+    auto add = [&](std::string nm, std::vector<u8> code, u64 flags) {
+        Form f;
+        f.name = std::move(nm);
+        f.code = std::move(code);
+        f.compat32 = true;
+        f.flags = flags;
+        f.states = 1024;
+        f.setup = [](Input& in, Rng&, unsigned k) {
+            in.gpr[RAX] = (in.gpr[RAX] & ~0xffull) | (k & 0xff);
+            in.rflags = (in.rflags & ~(CF | AF)) | ((k & 0x100) ? CF : 0) | ((k & 0x200) ? AF : 0);
+        };
+        v.push_back(f);
+    };
+    add("daa", {0x27}, CF | AF | SF | ZF | PF);
+    add("das", {0x2F}, CF | AF | SF | ZF | PF);
+    add("aaa", {0x37}, CF | AF);
+    add("aas", {0x3F}, CF | AF);
+    for (u8 base : {10, 16, 1, 2, 7, 255, 0}) {
+        add("aam " + std::to_string(base), {0xD4, base}, SF | ZF | PF);
+        add("aad " + std::to_string(base), {0xD5, base}, SF | ZF | PF);
+    }
+    return v;
+}
+
+// RIP-relative forms need their displacement computed from the instruction's address.
+void fix_rip_relative(std::vector<Form>& forms) {
+    for (Form& f : forms) {
+        if (f.name != "mov r64 [rip+disp32]") continue;
+        // The trampoline puts the instruction at a fixed offset; compute it once.
+        Native& n = harness().native;
+        const u64 at = n.load(f.code, false);
+        const i64 disp = static_cast<i64>(kDataAddr + 0x2345) - static_cast<i64>(at + f.code.size());
+        for (int i = 0; i < 4; i++) f.code[3 + i] = static_cast<u8>(disp >> (8 * i));
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+TEST(NativeDiff, Alu) { harness().run_all("alu", alu_forms()); }
+TEST(NativeDiff, ShiftsRotates) { harness().run_all("shifts", shift_forms()); }
+TEST(NativeDiff, MulDiv) { harness().run_all("muldiv", muldiv_forms()); }
+TEST(NativeDiff, DataMovement) {
+    auto forms = data_forms();
+    fix_rip_relative(forms);
+    harness().run_all("data", forms);
+}
+TEST(NativeDiff, Stack) { harness().run_all("stack", stack_forms()); }
+TEST(NativeDiff, Strings) { harness().run_all("strings", string_forms()); }
+TEST(NativeDiff, Bits) {
+    if (!__builtin_cpu_supports("bmi") || !__builtin_cpu_supports("bmi2") || !__builtin_cpu_supports("popcnt") ||
+        !__builtin_cpu_supports("sse4.2"))
+        GTEST_SKIP() << "host lacks BMI1/BMI2/POPCNT/SSE4.2";
+    harness().run_all("bits", bit_forms());
+}
+TEST(NativeDiff, Bcd32) { harness().run_all("bcd (32-bit)", bcd_forms()); }
+
+}  // namespace
+}  // namespace vireo::test
