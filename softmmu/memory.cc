@@ -173,8 +173,9 @@ void io_write_sized(const MemoryRegion* mr, u64 off, u64 v, unsigned size) {
     if (!ops.write) return;
     if (size >= ops.min_access && size <= ops.max_access) return ops.write(off, v, size);
     if (size > ops.max_access) {
+        const u64 mask = ops.max_access >= 8 ? ~0ull : (1ull << (8 * ops.max_access)) - 1;
         for (unsigned i = 0; i < size; i += ops.max_access)
-            io_write_sized(mr, off + i, v >> (8 * i), ops.max_access);
+            io_write_sized(mr, off + i, (v >> (8 * i)) & mask, ops.max_access);
         return;
     }
     // narrower than the device accepts: widen with zeros in the other bytes

@@ -233,8 +233,11 @@ constexpr u64 kFarStack = kStateAddr + kStateSize - 64;
 sigjmp_buf g_jmp;
 volatile int g_trapno = -1;
 
+volatile u64 g_fault_rip = 0;
+
 void on_signal(int, siginfo_t*, void* ctx) {
     g_trapno = static_cast<int>(static_cast<ucontext_t*>(ctx)->uc_mcontext.gregs[REG_TRAPNO]);
+    g_fault_rip = static_cast<u64>(static_cast<ucontext_t*>(ctx)->uc_mcontext.gregs[REG_RIP]);
     siglongjmp(g_jmp, 1);
 }
 
@@ -413,7 +416,7 @@ public:
         else if (fault_vector(c) >= 0) out.fault = fault_vector(c);
         else out.fault = 1000;  // did not finish
         if (std::getenv("VIREO_NATIVE_DIFF_TRACE"))
-            std::printf("vireo: code_at=%#llx rip=%#llx halted=%d fault=%d insns=%llu\n", (unsigned long long)code_at,
+            std::printf("native fault rip %#llx; vireo: code_at=%#llx rip=%#llx halted=%d fault=%d insns=%llu\n", (unsigned long long)code_at,
                         (unsigned long long)c.rip, c.halted, out.fault, (unsigned long long)c.insn_count);
         return out;
     }

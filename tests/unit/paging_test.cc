@@ -112,7 +112,7 @@ TEST_F(PagedCpu, LargePagesAndPae) {
     put(0x12000 + 8, 0x400000 | P | W | PS);  // 2 MiB page at 2 MiB
     page_translate(c, 0x212345, Access::Read, MMU_KERNEL, t);
     EXPECT_EQ(t.paddr, 0x412345u);
-    put(0x12000 + 16, 0x401000 | P | W | PS);  // misaligned 2 MiB frame: reserved bits
+    put(0x12000 + 16, 0x402000 | P | W | PS);  // bit 13 of a 2 MiB PDE is reserved (bit 12 is PAT)
     EXPECT_EQ(pf([&] { page_translate(c, 0x400000, Access::Read, MMU_KERNEL, t); }), PFEC_P | PFEC_RSVD);
 }
 
