@@ -91,6 +91,7 @@ void write_cr3(CpuState& c, u64 v) {
     // The soft TLB is not tagged by PCID, so every CR3 load drops the non-global entries
     // (architecturally allowed: the bit-63 form only permits keeping them).
     tlb_flush_nonglobal(c);
+    update_mode(c);
 }
 
 void write_cr4(CpuState& c, u64 v) {
@@ -114,6 +115,7 @@ void write_cr8(CpuState& c, u64 v) {
     // CR8 is the task-priority class; bits 63:4 are reserved (SDM Vol. 3A 10.8.6.1).
     if (v & ~0xfull) raise_gp0(c);
     c.cr8 = v;
+    update_mode(c);
 }
 
 bool write_efer(CpuState& c, u64 v) {

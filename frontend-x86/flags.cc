@@ -80,7 +80,7 @@ u64 compute_arith_flags(const CpuState& c) {
     return f | zf_sf_pf(r, w);
 }
 
-bool compute_cf(const CpuState& c) {
+bool compute_cf_slow(const CpuState& c) {
     const unsigned op = c.cc_op >> 2;
     const Width& w = kWidth[c.cc_op & 3];
     const u64 r = c.cc_dst & w.mask, b = c.cc_src & w.mask;

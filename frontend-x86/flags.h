@@ -25,8 +25,29 @@ VIREO_ALWAYS_INLINE void set_flags_eager(CpuState& c, u64 flags) {
 }
 
 u64 compute_arith_flags(const CpuState& c);  // CF|PF|AF|ZF|SF|OF as bits of RFLAGS
-bool compute_cf(const CpuState& c);
+bool compute_cf_slow(const CpuState& c);
+VIREO_ALWAYS_INLINE bool compute_cf(const CpuState& c) {
+    switch (c.cc_op >> 2) {
+    case CC_LOGIC: return false;
+    case CC_INC:
+    case CC_DEC: return c.cc_src2 & CF;
+    case CC_EFLAGS: return c.cc_src & CF;
+    default: return compute_cf_slow(c);
+    }
+}
 bool eval_condition(const CpuState& c, unsigned cc);  // Jcc/SETcc/CMOVcc condition 0..15
+
+// Condition evaluation with inline fast paths: ZF and SF come straight from the result for
+// every lazy operation; everything else goes through eval_condition().
+VIREO_ALWAYS_INLINE bool eval_condition_inline(const CpuState& c, unsigned cc) {
+    if (VIREO_LIKELY((c.cc_op >> 2) != CC_EFLAGS)) {
+        const unsigned bits = 8u << (c.cc_op & 3);
+        const u64 mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
+        if ((cc >> 1) == 2) return ((c.cc_dst & mask) == 0) != (cc & 1);                   // E/NE
+        if ((cc >> 1) == 4) return (((c.cc_dst >> (bits - 1)) & 1) != 0) != (cc & 1);    // S/NS
+    }
+    return eval_condition(c, cc);
+}
 
 inline u64 read_rflags(const CpuState& c) { return c.eflags | compute_arith_flags(c); }
 // Writes every RFLAGS bit; the caller has already applied the privilege masks (POPF/IRET).

@@ -138,7 +138,7 @@ void deliver_protected(CpuState& c, const Event& e) {
         const u64 mask = new_ss.db() ? 0xffffffffull : 0xffffull;
         f = StackFrame{&c, &new_ss, esp & mask, mask, mmu_for_cpl(dpl), sel_error(ss_sel, ext)};
         if (c.vm86) {
-            // Figure 20-5: GS, FS, DS, ES of the virtual-8086 task go on the ring-0 stack.
+            // SDM Vol. 3A 20.3.1.1: GS, FS, DS, ES of the virtual-8086 task go on the ring-0 stack.
             for (u8 s : {GS, FS, DS, ES}) f.push(c.seg[s].sel, sz);
         }
         f.push(c.seg[SS].sel, sz);
@@ -253,8 +253,11 @@ void deliver(CpuState& c, Event e) {
             if (e.vector == DF_VEC && e.kind == EventKind::Exception) {
                 // SDM Vol. 3A 6.15 "Interrupt 8": a fault while starting the #DF handler puts
                 // the processor in shutdown.
+                // The processor stops (halted) until the machine resets it; the registers
+                // stay those of the faulting instruction.
                 log_line(c, "Triple fault\n");
                 if (c.host) c.host->shutdown_request("triple fault");
+                c.halted = true;
                 return;
             }
             // Table 6-5: contributory then contributory, or page fault then page fault or

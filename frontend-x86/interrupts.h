@@ -18,7 +18,8 @@ enum class EventKind : u8 {
 // Deliver an event whose return address is `return_rip` (the faulting instruction for faults,
 // the next one for traps and software interrupts). On return, the CPU state is at the
 // handler's first instruction. Faults during delivery become #DF; a fault while delivering
-// #DF is a triple fault: c.host->shutdown_request() is called and the state is left as is.
+// #DF is a triple fault: c.host->shutdown_request() is called, the registers are left as they
+// were and the CPU is halted (shutdown state, SDM Vol. 3A 6.15 "Interrupt 8").
 // For the software kinds (INT n, INT3, INTO, INT1) a fault while delivering belongs to the
 // instruction: it is thrown to the caller (the handler), so the engine reports it at the
 // INT instruction, state unchanged (SDM Vol. 3A 6.13: EXT=0 for INT n/INT3/INTO).

@@ -57,6 +57,7 @@ namespace vireo::x86 {
 // Synthetic ops the engine appends (semantics/control.cc).
 void op_goto(CpuState& c, const Op& o);         // end the block, continue at o.imm2
 void op_raise_ud(CpuState& c, const Op& o);     // #UD (undecodable or unimplemented form)
+void op_x87_absent(CpuState& c, const Op& o);   // x87 form without an FPU: #NM or #UD
 void op_raise_fault(CpuState& c, const Op& o);  // deferred fetch fault: vector aux, error imm,
                                                 // r0 != 0: has error code; #PF address imm2
 void check_near_target(CpuState& c, u64 target);

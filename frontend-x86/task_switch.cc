@@ -1,6 +1,6 @@
-// Hardware task switch (SDM Vol. 3A 7.3), for 32-bit (Figure 7-2) and 16-bit (Figure 7-11's
-// predecessor, 7.6) TSSs.
+// Hardware task switch (SDM Vol. 3A 7.3), for 32-bit TSSs (7.2.1) and 16-bit TSSs (7.6).
 #include "frontend-x86/task_switch.h"
+#include "frontend-x86/debug_regs.h"
 #include "frontend-x86/fault.h"
 #include "frontend-x86/flags.h"
 #include "frontend-x86/interrupts.h"
@@ -182,7 +182,7 @@ void task_switch(CpuState& c, u16 tss_sel, u64 desc, TaskSwitchSource src, u64 r
         }
         if (n.trap) {
             // 7.2.1 T flag: #DB (DR6.BT) before the new task's first instruction.
-            c.dr[6] |= 1u << 15;
+            c.dr[6] |= DR6_BT;
             deliver_event(c, DB, EventKind::Exception, false, 0, c.rip);
         }
     } catch (const GuestFault& f) {

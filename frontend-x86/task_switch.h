@@ -20,8 +20,8 @@ u64 tss_descriptor_for_gate(CpuState& c, u16 tss_sel, u32 ext);
 void task_switch(CpuState& c, u16 tss_sel, u64 tss_desc, TaskSwitchSource src, u64 return_rip,
                  bool has_error = false, u32 error = 0, u32 ext = 0);
 
-// Inner-level stacks from the current TSS (SDM Vol. 3A 7.2.1 Figure 7-2, 7.6 for 16-bit TSSs,
-// 7.7 Figure 7-11 for IA-32e): #TS(TR selector | ext) if the field is beyond the TSS limit.
+// Inner-level stacks from the current TSS (SDM Vol. 3A 7.2.1; 7.6 for 16-bit TSSs; 7.7 for
+// IA-32e): #TS(TR selector | ext) if the field is beyond the TSS limit.
 void tss_ring_stack(CpuState& c, u8 dpl, u32 ext, u16& ss, u32& esp);  // 16/32-bit TSS
 u64 tss64_read(CpuState& c, u32 offset, u32 ext);  // RSPn at 4 + 8n, ISTn at 0x1c + 8n
 

@@ -19,6 +19,10 @@ struct Block {
     u64 phys_page2 = ~0ull;  // second page when the last instruction crosses a page
     u32 flags = 0;
     bool valid = true;
+    // Chaining: the blocks that followed this one last time (taken / fall-through), checked
+    // against the new RIP, the mode flags and the cache generation before use.
+    Block* succ[2] = {};
+    u64 succ_gen = 0;
     std::vector<x86::Op> ops;
     std::vector<x86::DecodedInsn> insns;  // for -d in_asm and the debugger
     std::vector<u8> bytes;                // the guest bytes decoded, for the disassembler
@@ -32,7 +36,9 @@ public:
     void invalidate_page(u64 ppage);
     void invalidate_all();
     // Free dropped blocks; call only between blocks (no block of this cache is running).
-    void collect();
+    void collect() {
+        if (!graveyard_.empty()) graveyard_.clear();
+    }
     u64 generation() const { return gen_; }
     size_t size() const { return map_.size(); }
 

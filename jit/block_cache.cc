@@ -54,6 +54,5 @@ void BlockCache::invalidate_all() {
     gen_++;
 }
 
-void BlockCache::collect() { graveyard_.clear(); }
 
 }  // namespace vireo::jit

@@ -95,6 +95,7 @@ Block* Tier0Engine::translate(u64 pc, u32 flags) {
         }
         if (!ok) {
             op.fn = st == DecodeStatus::TooLong ? op_raise_fault : op_raise_ud;
+            if (st == DecodeStatus::Invalid && d.row && d.row->src->feature == Feature::F_X87) op.fn = op_x87_absent;
             op.aux = GP;
             op.r0 = 1;  // with error code 0
             op.imm = 0;
@@ -212,6 +213,8 @@ bool Tier0Engine::take_interrupts() {
 RunExit Tier0Engine::run(u64 max_insns) {
     const u64 stop_at = c_.insn_count + max_insns;
     u64 turns = 0;  // blocks run or events delivered: bounds a fault loop that retires nothing
+    Block* prev = nullptr;
+    const bool chain_ok = !c_.host->log_enabled(LOG_NOCHAIN);
     const bool log_cpu = c_.host->log_enabled(LOG_CPU);
     const bool log_exec = c_.host->log_enabled(LOG_EXEC);
     force_single_ = force_single_ || log_cpu;
@@ -223,20 +226,37 @@ RunExit Tier0Engine::run(u64 max_insns) {
                 return RunExit::Exit;
             }
             try {
-                take_interrupts();
+                if (take_interrupts()) prev = nullptr;
             } catch (const GuestFault& f) {
                 deliver_fault(c_, f);
+                prev = nullptr;
             }
         }
         if (c_.halted) return RunExit::Halted;
         if (c_.insn_count >= stop_at || ++turns > max_insns) return RunExit::Budget;
         const bool inhibit = c_.irq_inhibit;
-        Block* b;
-        try {
-            b = lookup();
-        } catch (const GuestFault& f) {
-            deliver_fault(c_, f);  // fetch fault at c.rip
-            continue;
+        Block* b = nullptr;
+        // Chained successor of the previous block, if it is still the right one.
+        if (prev && prev->valid && prev->succ_gen == cache_.generation() && !c_.jmp_cache_stale && chain_ok) {
+            const u32 flags = block_flags(c_);
+            for (Block* s : prev->succ)
+                if (s && s->pc == c_.rip && s->flags == flags && s->valid) { b = s; break; }
+        }
+        if (!b) {
+            try {
+                b = lookup();
+            } catch (const GuestFault& f) {
+                deliver_fault(c_, f);  // fetch fault at c.rip
+                prev = nullptr;
+                continue;
+            }
+            if (prev && prev->valid && chain_ok) {
+                if (prev->succ_gen != cache_.generation()) {
+                    prev->succ[0] = prev->succ[1] = nullptr;
+                    prev->succ_gen = cache_.generation();
+                }
+                if (prev->succ[0] != b && prev->succ[1] != b) prev->succ[prev->succ[0] ? 1 : 0] = b;
+            }
         }
         if (log_exec || log_cpu) {
             if (log_exec) {
@@ -250,6 +270,25 @@ RunExit Tier0Engine::run(u64 max_insns) {
         }
         stats_.block_execs++;
         execute(b);
+        prev = b;
+        // Fast path: follow chained successors while nothing asks for the outer loop's checks.
+        while (chain_ok && !log_exec && !log_cpu && !inhibit) {
+            if (VIREO_UNLIKELY(c_.interrupt_request.load(std::memory_order_relaxed) | c_.halted |
+                               c_.irq_inhibit | c_.jmp_cache_stale | ((c_.eflags & TF) != 0)))
+                break;
+            if (c_.insn_count >= stop_at || prev->succ_gen != cache_.generation()) break;
+            Block* n = prev->succ[0];
+            if (!n || n->pc != c_.rip) {
+                n = prev->succ[1];
+                if (!n || n->pc != c_.rip) break;
+            }
+            if (!n->valid || n->flags != block_flags(c_)) break;
+            stats_.block_execs++;
+            turns++;
+            execute(n);
+            prev = n;
+        }
+        b = prev;
         // The instruction under an interrupt shadow has now run (SDM Vol. 3A 6.8.3).
         if (inhibit && (b->flags & BF_SINGLE)) c_.irq_inhibit = false;
     }

@@ -366,7 +366,12 @@ void h_shift(CpuState& c, const Op& o) {
         const u64 lin = mem_probe_write(c, o.seg, ea, sizeof(T));
         mem_write_lin<T>(c, lin, shift_op<K, T>(c, a, cnt), c.mmu_idx);
     } else {
-        if (!cnt) return;
+        if (!cnt) {
+            // The destination is still written: a 32-bit register is zero-extended even for a
+            // zero count (as processors do; the flags stay unchanged).
+            if constexpr (sizeof(T) == 4) reg_set<T>(c, o.r0, reg_get<T>(c, o.r0));
+            return;
+        }
         reg_set<T>(c, o.r0, shift_op<K, T>(c, reg_get<T>(c, o.r0), cnt));
     }
 }
@@ -400,7 +405,10 @@ void h_shxd(CpuState& c, const Op& o) {
     T a;
     if constexpr (D == Loc::Mem) { ea = op_ea(c, o); a = mem_read<T>(c, o.seg, ea); }
     else a = reg_get<T>(c, o.r0);
-    if (!cnt) return;
+    if (!cnt) {
+        if constexpr (D == Loc::Reg && sizeof(T) == 4) reg_set<T>(c, o.r0, a);  // zero-extends, as h_shift
+        return;
+    }
     T r;
     bool cf;
     if constexpr (bits == 16) {

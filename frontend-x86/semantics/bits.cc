@@ -98,7 +98,8 @@ Handler bind_bt(const DecodedInsn& d, Op& op) {
 
 // ---------------------------------------------------------------- BSF / BSR / TZCNT / LZCNT / POPCNT
 // BSF/BSR (SDM Vol. 2A): source 0 gives ZF = 1 and leaves the destination unchanged (all 64
-// bits, as Intel and AMD do); otherwise ZF = 0 and the bit index. CF/OF/SF/AF/PF undefined:
+// bits, also for 32-bit operands: as AMD documents and processors do; the SDM says
+// "undefined"); otherwise ZF = 0 and the bit index. CF/OF/SF/AF/PF undefined:
 // we set CF = OF = SF = AF = 0 and PF from the index (0 when the source is 0), as AMD does.
 template <bool Reverse, typename T, bool Mem>
 void h_bsf(CpuState& c, const Op& o) {
@@ -243,7 +244,7 @@ void h_andn(CpuState& c, const Op& o) {
     set_flags_eager(c, zsp(r));
 }
 // BEXTR r, rm, v: start = v[7:0], length = v[15:8]. ZF from the result, CF = OF = 0; AF/SF/PF
-// undefined: as a logic op on the result (AMD).
+// undefined: PF from the result, SF = 0, AF = 1 (AMD).
 template <typename T, bool Mem>
 void h_bextr(CpuState& c, const Op& o) {
     const T src = vex_rm<T, Mem>(c, o);
@@ -252,7 +253,7 @@ void h_bextr(CpuState& c, const Op& o) {
     T r = start >= kBits<T> ? T(0) : static_cast<T>(src >> start);
     if (len < kBits<T>) r &= static_cast<T>((T(1) << len) - 1);
     reg_set<T>(c, o.r0, r);
-    set_flags_eager(c, zsp(r));
+    set_flags_eager(c, (zsp(r) & ~SF) | AF);
 }
 // BLSI/BLSMSK/BLSR v, rm (SDM Vol. 2A). CF: BLSI: source != 0; BLSMSK/BLSR: source == 0.
 // OF = 0; SF from the result; ZF from the result (BLSMSK: always 0). AF/PF undefined: AF = 0,
@@ -336,6 +337,11 @@ void h_shx(CpuState& c, const Op& o) {
 
 template <template <typename, bool> class Pick>
 Handler bind_vex(const DecodedInsn& d, Op& op) {
+    // Forms without a VEX.vvvv operand (RORX) require vvvv = 1111b, else #UD (SDM Vol. 2A
+    // 2.3.6; the decoder reports it inverted, so 0).
+    bool uses_vvvv = false;
+    for (unsigned i = 0; i < d.row->nops; i++) uses_vvvv |= d.row->ops[i].kind == OpKind::B;
+    if (!uses_vvvv && (d.vvvv & 15)) return &op_raise_ud;
     bind_vex_roles(d, op);
     op.imm = d.imm;
     if (d.opsize == 8) return d.mem ? Pick<u64, true>::h : Pick<u64, false>::h;
@@ -392,27 +398,20 @@ void h_daa(CpuState& c, const Op&) {
 }
 
 // AAA/AAS (SDM Vol. 2A): AX +/- 106H when (AL & 0FH) > 9 or AF; AF = CF = that condition;
-// AL &= 0FH. OF/SF/ZF/PF undefined: we take them from the AL adjustment before the mask
-// (AL +/- 6 when adjusting, else AL) as a signed add/sub of that byte, as AMD does.
+// AL &= 0FH. OF/SF/ZF/PF undefined: we set them as the 16-bit add/sub AX +/- (106H or 0) does
+// before the mask (OF/SF/ZF of the word, PF of its low byte), as AMD does.
 template <bool Sub>
 void h_aaa(CpuState& c, const Op&) {
     const u64 f0 = compute_arith_flags(c);
-    const u8 old_al = al(c);
-    u16 ax = static_cast<u16>(c.gpr[RAX]);
-    const bool adj = (old_al & 0xf) > 9 || (f0 & AF);
-    u8 t = old_al;
-    if (adj) {
-        ax = Sub ? static_cast<u16>(ax - 0x106) : static_cast<u16>(ax + 0x106);
-        t = Sub ? static_cast<u8>(old_al - 6) : static_cast<u8>(old_al + 6);
-    }
-    ax &= 0xff0f;
-    reg_set<u16>(c, 0, ax);
-    u64 f = zsp<u8>(t);
-    if (adj) {
-        f |= AF | CF;
-        const bool of = Sub ? (old_al & ~t & 0x80) : (~old_al & t & 0x80);
-        if (of) f |= OF;
-    }
+    const u16 old_ax = static_cast<u16>(c.gpr[RAX]);
+    const bool adj = (old_ax & 0xf) > 9 || (f0 & AF);
+    const u16 k = adj ? 0x106 : 0;
+    const u16 t = Sub ? static_cast<u16>(old_ax - k) : static_cast<u16>(old_ax + k);
+    reg_set<u16>(c, 0, static_cast<u16>(t & 0xff0f));
+    u64 f = (t ? 0 : ZF) | ((t & 0x8000) ? SF : 0) | (parity_even(static_cast<u8>(t)) ? PF : 0);
+    const bool of = Sub ? ((old_ax ^ k) & (old_ax ^ t) & 0x8000) : (~(old_ax ^ k) & (old_ax ^ t) & 0x8000);
+    if (of) f |= OF;
+    if (adj) f |= AF | CF;
     set_flags_eager(c, f);
 }
 

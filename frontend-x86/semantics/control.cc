@@ -16,6 +16,12 @@ void check_near_target(CpuState& c, u64 t) {
 
 void op_goto(CpuState& c, const Op& o) { end_block(c, o.imm2); }
 void op_raise_ud(CpuState& c, const Op&) { raise_ud(c); }
+// An x87 instruction on a CPU model without the FPU: #NM when CR0.EM or CR0.TS is set
+// (SDM Vol. 3A Table 2-2), else #UD.
+void op_x87_absent(CpuState& c, const Op&) {
+    if (c.cr0 & (CR0_EM | CR0_TS)) raise_fault_noerr(c, NM);
+    raise_ud(c);
+}
 void op_raise_fault(CpuState& c, const Op& o) {
     if (o.aux == PF_VEC) raise_pf(c, o.imm2, static_cast<u32>(o.imm));
     if (o.r0) raise_fault(c, o.aux, static_cast<u32>(o.imm));
@@ -28,8 +34,9 @@ u64 trunc_ip(u64 v, unsigned opsize) {
     return opsize == 8 ? v : opsize == 4 ? static_cast<u32>(v) : static_cast<u16>(v);
 }
 
+template <unsigned CC>
 void h_jcc(CpuState& c, const Op& o) {
-    if (eval_condition(c, o.aux)) {
+    if (eval_condition_inline(c, CC)) {
         check_near_target(c, o.imm2);
         end_block(c, o.imm2);
     } else {
@@ -39,7 +46,10 @@ void h_jcc(CpuState& c, const Op& o) {
 Handler bind_jcc(const DecodedInsn& d, Op& op) {
     op.aux = d.opcode & 15;
     op.imm2 = trunc_ip(op.next_rip + imm_sext(d), d.opsize);
-    return &h_jcc;
+    static constexpr Handler kJcc[16] = {&h_jcc<0>, &h_jcc<1>, &h_jcc<2>, &h_jcc<3>, &h_jcc<4>, &h_jcc<5>,
+                                         &h_jcc<6>, &h_jcc<7>, &h_jcc<8>, &h_jcc<9>, &h_jcc<10>, &h_jcc<11>,
+                                         &h_jcc<12>, &h_jcc<13>, &h_jcc<14>, &h_jcc<15>};
+    return kJcc[op.aux];
 }
 
 void h_jmp_rel(CpuState& c, const Op& o) {

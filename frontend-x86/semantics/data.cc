@@ -291,7 +291,7 @@ Handler bind_movbe(const DecodedInsn& d, Op& op) {
 // ---------------------------------------------------------------- SETcc / CMOVcc
 template <bool Mem>
 void h_setcc(CpuState& c, const Op& o) {
-    const u8 v = eval_condition(c, o.aux);
+    const u8 v = eval_condition_inline(c, o.aux);
     if constexpr (Mem) mem_write<u8>(c, o.seg, op_ea(c, o), v);
     else reg_set<u8>(c, o.r0, v);
 }
@@ -306,7 +306,7 @@ Handler bind_setcc(const DecodedInsn& d, Op& op) {
 template <typename T, bool Mem>
 void h_cmov(CpuState& c, const Op& o) {
     const T v = Mem ? mem_read<T>(c, o.seg, op_ea(c, o)) : reg_get<T>(c, o.r1);
-    if (eval_condition(c, o.aux)) reg_set<T>(c, o.r0, v);
+    if (eval_condition_inline(c, o.aux)) reg_set<T>(c, o.r0, v);
     else if constexpr (sizeof(T) == 4) reg_set<T>(c, o.r0, reg_get<T>(c, o.r0));
 }
 Handler bind_cmov(const DecodedInsn& d, Op& op) {

@@ -13,7 +13,8 @@
 // count (SDM Vol. 2B REP: "... the instruction can be restarted"). After kMaxIterations the
 // handler stops and re-executes the same instruction (end_block to its own RIP), so pending
 // interrupts and the main loop get a chance, like the hardware's interrupt window between
-// iterations.
+// iterations. With EFLAGS.TF set that happens after every iteration: the single-step trap
+// comes between iterations, with RIP still at the string instruction.
 //
 // Binding happens per (element size, address size, repeat kind), so tier 1 lifts a handler
 // with no run-time dispatch on those.
@@ -231,10 +232,13 @@ void h_string(CpuState& c, const Op& o) {
         u64 cnt = areg<A>(c, RCX);
         if (!cnt) return;
         if constexpr (K::kIo) check_io_permission(c, static_cast<u16>(c.gpr[RDX]), sizeof(T));
+        // Single-stepping (EFLAGS.TF) traps after each iteration, at this instruction while
+        // iterations remain (the engine delivers the #DB with RIP = c.rip).
+        const unsigned limit = (c.eflags & TF) ? 1 : kMaxIterations;
         unsigned done = 0;
         for (;;) {
             if constexpr (std::is_same_v<K, Movs> || std::is_same_v<K, Stos>) {
-                const u64 budget = std::min<u64>(cnt, kMaxIterations - done);
+                const u64 budget = std::min<u64>(cnt, limit - done);
                 u64 n;
                 if constexpr (std::is_same_v<K, Movs>) n = movs_fast<T, A>(c, o, budget);
                 else n = stos_fast<T, A>(c, o, budget);
@@ -243,7 +247,7 @@ void h_string(CpuState& c, const Op& o) {
                     areg_set<A>(c, RCX, cnt);
                     done += static_cast<unsigned>(n);
                     if (!cnt) return;
-                    if (done >= kMaxIterations) break;
+                    if (done >= limit) break;
                     continue;
                 }
             }
@@ -253,7 +257,7 @@ void h_string(CpuState& c, const Op& o) {
             // REPE stops when ZF = 0, REPNE when ZF = 1 (checked after the count).
             if constexpr (R == Rep::RepE) { if (!zf) return; }
             if constexpr (R == Rep::RepNE) { if (zf) return; }
-            if (++done >= kMaxIterations) break;
+            if (++done >= limit) break;
         }
         end_block(c, o.rip());  // more to do: run this instruction again
     }

@@ -2,6 +2,7 @@
 // LDS/LES/LFS/LGS/LSS (SDM Vol. 2B MOV, "MOV—Move to/from Control Registers", "MOV—Move
 // to/from Debug Registers", PUSH, POP; Vol. 2A LDS/LES/LFS/LGS/LSS).
 #include "frontend-x86/control_regs.h"
+#include "frontend-x86/debug_regs.h"
 #include "frontend-x86/segmentation.h"
 #include "frontend-x86/semantics/system.h"
 
@@ -88,8 +89,9 @@ void h_mov_to_cr(CpuState& c, const Op& o) {
 
 // ---------------------------------------------------------------- debug registers
 
-enum : u64 { DR6_BD = 1u << 13, DR6_FIXED = 0xffff0ff0, DR6_WRITABLE = 0xe00f,
-             DR7_GD = 1u << 13, DR7_WRITABLE = 0xffff23ff, DR7_FIXED = 0x400 };
+// DR6: B0-B3, BD, BS, BT writable, the rest fixed; DR7: bits 11, 12, 14, 15 read as 0, bit 10
+// as 1 (SDM Vol. 3A 17.2.3, 17.2.4).
+enum : u64 { DR6_FIXED = 0xffff0ff0, DR6_WRITABLE = 0xe00f, DR7_WRITABLE = 0xffff23ff, DR7_FIXED = 0x400 };
 
 // Common checks (SDM Vol. 2B MOV DRn): CPL 0; DR4/DR5 are #UD with CR4.DE and alias DR6/DR7
 // without it; DR8-15 do not exist; DR7.GD makes any access a #DB fault with DR6.BD set

@@ -15,6 +15,21 @@ test_main:
         and eax, ~((1 << 2) | (1 << 3)) ; EM=0, TS=0
         or eax, (1 << 1) | (1 << 5)     ; MP=1, NE=1
         mov cr0, eax
+        ; Without an x87 (CPUID.01H:EDX.FPU = 0) x87 instructions raise #UD, or #NM when
+        ; CR0.EM = 1 (SDM Vol. 3A 2.5, Table 2-2); the x87 checks need the FPU.
+        mov eax, 1
+        cpuid
+        test edx, 1
+        jnz .have_fpu
+        EXPECT_FAULT 6, NOERR, fninit
+        mov eax, cr0
+        or eax, 1 << 2                  ; EM
+        mov cr0, eax
+        EXPECT_FAULT 7, NOERR, fninit
+        and eax, ~(1 << 2)
+        mov cr0, eax
+        jmp .sse
+.have_fpu:
         fninit
         ; ---- x87 ------------------------------------------------------------------
         fild dword [i_7]
@@ -37,7 +52,7 @@ test_main:
         CHECK_EQ dword [res], 2, "x87: FISTP 2.5, RC=nearest (even)"
 
         ; ---- SSE availability ------------------------------------------------------
-        mov eax, 1
+.sse:   mov eax, 1
         cpuid
         test edx, 1 << 25               ; SSE
         jz .no_sse

@@ -3,7 +3,8 @@
 #
 # Boots one guest test kernel with the fixed Vireo/QEMU command line and
 # judges it: success (exit 0) only if the emulator exits with status 1
-# (isa-debug-exit written with 0) AND the serial output contains "PASS".
+# (isa-debug-exit written with 0) AND the serial output contains "PASS"
+# (and no "FAIL").
 # A triple fault (reset -> the loader runs the kernel again), a hang or a
 # crash shows up as a timeout or a missing PASS. On failure the captured
 # output is printed.
@@ -28,8 +29,8 @@ timeout --kill-after=5 "$timeout_s" "$emu" -nodefaults -nographic \
 status=$?
 
 name=$(basename "$elf" .elf)
-if [ "$status" -eq 1 ] && grep -q "PASS" "$out"; then
-    grep "PASS" "$out"
+if [ "$status" -eq 1 ] && grep -aq "PASS" "$out" && ! grep -aq "FAIL" "$out"; then
+    grep -a "PASS" "$out"
     exit 0
 fi
 case $status in

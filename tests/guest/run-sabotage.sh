@@ -17,7 +17,9 @@ jobs=${JOBS:-$(nproc)}
 work=$(mktemp -d "${TMPDIR:-/tmp}/sabotage.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 GUEST_ARGS=${GUEST_ARGS:-}
-export here emu work GUEST_ARGS
+LDWARN=
+ld --no-warn-rwx-segments --version >/dev/null 2>&1 && LDWARN=--no-warn-rwx-segments
+export here emu work GUEST_ARGS LDWARN
 status=0
 for src in "$@"; do
     name=$(basename "$src" .asm)
@@ -27,7 +29,7 @@ for src in "$@"; do
     xargs <"$work/$name.list" -P "$jobs" -I{} sh -c '
         o=$work/'"$name"'.{}
         nasm -f elf32 -I"$here/lib/" -DSABOTAGE={} "'"$src"'" -o $o.o &&
-        ld -m elf_i386 --no-warn-rwx-segments -T "$here/link.ld" $o.o -o $o.elf &&
+        ld -m elf_i386 $LDWARN -T "$here/link.ld" $o.o -o $o.elf &&
         if "$here/run-guest.sh" "$emu" $o.elf $GUEST_ARGS >$o.log 2>&1; then
             echo "{}" >> "$work/'"$name"'.alive"
         elif ! grep -q "check #{} at" $o.log; then
