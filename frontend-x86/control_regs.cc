@@ -17,8 +17,8 @@ constexpr u64 kCr0Bits = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | C
 unsigned max_phys_bits(const CpuState& c) { return cpu_model_of(c).phys_bits; }
 
 u64 cr4_writable_bits(const CpuState& c) {
-    // One row per CR4 bit that depends on a CPUID feature (SDM Vol. 3A 2.5, Table 2-... and
-    // Vol. 2B MOV CR: setting a bit the processor does not support is #GP(0)).
+    // One row per CR4 bit that depends on a CPUID feature (SDM Vol. 3A 2.5; Vol. 2B MOV CR:
+    // setting a bit the processor does not support is #GP(0)).
     struct Row { u64 bit; bool on; };
     const FeatureSet& f = c.features;
     const Row rows[] = {

@@ -1,7 +1,7 @@
 // Stack accesses of privilege transfers (interrupts, far CALL/RET, IRET, task switches): the
 // stack is given by a segment cache that need not be loaded into SS yet, so a transfer can
 // build its whole frame, faulting with the right error code, before it changes any register
-// (SDM Vol. 3A 6.12.1, "the processor checks ... before" the stack switch).
+// (SDM Vol. 3A 6.12.1: the new stack is checked before anything is pushed on it).
 #pragma once
 #include "frontend-x86/mem_access.h"
 #include "frontend-x86/segmentation.h"

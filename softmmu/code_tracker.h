@@ -2,6 +2,7 @@
 // them when it translates; CPU stores (soft-TLB slow path) and DMA writes report writes here,
 // and the engine's callback drops the blocks of the page.
 #pragma once
+#include <algorithm>
 #include <functional>
 #include <unordered_set>
 #include <vector>
@@ -12,7 +13,9 @@ namespace vireo {
 
 class CodePageTracker {
 public:
-    void add_cpu(x86::CpuState* c) { cpus_.push_back(c); }
+    void add_cpu(x86::CpuState* c) {
+        if (std::find(cpus_.begin(), cpus_.end(), c) == cpus_.end()) cpus_.push_back(c);
+    }
     bool is_code(u64 ppage) const { return pages_.count(ppage) != 0; }
     void mark_code(u64 ppage) {
         if (pages_.insert(ppage).second)
