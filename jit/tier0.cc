@@ -44,8 +44,13 @@ Block* Tier0Engine::translate(u64 pc, u32 flags) {
     u64 ppage;
     const u8* host = tlb_code_page(c_, lin, &ppage);
     b->phys = ppage | (lin & 0xfff);
-    b->ops.reserve(max_insns + 1);
-    b->insns.reserve(max_insns);
+    // Decode into per-engine scratch space, then give the block exactly what it needs.
+    std::vector<Op>& ops = scratch_ops_;
+    std::vector<DecodedInsn>& insns = scratch_insns_;
+    ops.clear();
+    insns.clear();
+    ops.reserve(max_insns + 1);
+    insns.reserve(max_insns);
     DecodeMode mode{c_.code_size};
     u64 ip = pc;
     bool ended = false;
@@ -100,10 +105,9 @@ Block* Tier0Engine::translate(u64 pc, u32 flags) {
             op.r0 = 1;  // with error code 0
             op.imm = 0;
         }
-        b->insns.push_back(d);
-        op.insn = &b->insns.back();
+        insns.push_back(d);
         b->bytes.insert(b->bytes.end(), buf, buf + std::min<size_t>(d.length ? d.length : 1, avail));
-        b->ops.push_back(op);
+        ops.push_back(op);
         ip = op.next_rip;
         if (!ok || op_ends_block(d)) { ended = true; break; }
         if (b->phys_page2 != ~0ull) break;
@@ -113,8 +117,11 @@ Block* Tier0Engine::translate(u64 pc, u32 flags) {
         g.fn = op_goto;
         g.imm2 = ip;
         g.next_rip = ip;
-        b->ops.push_back(g);
+        ops.push_back(g);
     }
+    b->insns.assign(insns.begin(), insns.end());
+    b->ops.assign(ops.begin(), ops.end());
+    for (size_t i = 0; i < b->insns.size(); i++) b->ops[i].insn = &b->insns[i];
     stats_.blocks_translated++;
     stats_.insns_translated += b->insns.size();
     tracker_.mark_code(b->phys & ~0xfffull);

@@ -39,6 +39,8 @@ private:
     u64 jmp_gen_ = 0;
     bool force_single_ = false;
     EngineStats stats_;
+    std::vector<x86::Op> scratch_ops_;
+    std::vector<x86::DecodedInsn> scratch_insns_;
 };
 
 u32 block_flags(const x86::CpuState& c);

@@ -8,9 +8,16 @@ namespace vireo::x86 {
 namespace {
 struct Registry {
     std::unordered_map<std::string_view, const SemEntry*> by_mnemonic;
+    std::vector<const SemEntry*> by_row;  // indexed like insn_table().rows: resolved once
     Registry() {
         for (auto list : {sem_alu(), sem_data(), sem_control(), sem_system(), sem_string(), sem_bits()})
             for (const SemEntry& e : list) by_mnemonic.emplace(e.mnemonic, &e);
+        const InsnTable& t = insn_table();
+        by_row.resize(t.rows.size());
+        for (size_t i = 0; i < t.rows.size(); i++) {
+            auto it = by_mnemonic.find(t.rows[i].src->mnemonic);
+            by_row[i] = it == by_mnemonic.end() ? nullptr : it->second;
+        }
     }
 };
 const Registry& registry() {
@@ -19,10 +26,9 @@ const Registry& registry() {
 }
 const SemEntry* lookup(const DecodedInsn& d) {
     if (!d.row) return nullptr;
-    auto& m = registry().by_mnemonic;
     // Rows like "cbw|cwde|cdqe" register under the whole string.
-    auto it = m.find(d.row->src->mnemonic);
-    return it == m.end() ? nullptr : it->second;
+    const Registry& r = registry();
+    return r.by_row[static_cast<size_t>(d.row - insn_table().rows.data())];
 }
 }  // namespace
 
