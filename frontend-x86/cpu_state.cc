@@ -5,6 +5,11 @@
 
 namespace vireo::x86 {
 
+u8 mmu_rights_idx(const CpuState& c) {
+    if (c.cpl == 3) return MMU_USER;
+    return ((c.cr4 & CR4_SMAP) && (c.eflags & AC)) ? MMU_KERNEL_AC : MMU_KERNEL;
+}
+
 void update_mode(CpuState& c) {
     const bool lma = c.efer & EFER_LMA;
     c.pe = c.cr0 & CR0_PE;
@@ -15,8 +20,15 @@ void update_mode(CpuState& c) {
     if (!c.pe) c.cpl = 0;
     else if (c.vm86) c.cpl = 3;
     c.stack_size = c.long64 ? 8 : c.seg[SS].db() ? 4 : 2;
-    if (c.cpl == 3) c.mmu_idx = MMU_USER;
-    else c.mmu_idx = ((c.cr4 & CR4_SMAP) && (c.eflags & AC)) ? MMU_KERNEL_AC : MMU_KERNEL;
+    c.align_check = c.cpl == 3 && (c.cr0 & CR0_AM) && (c.eflags & AC);  // SDM Vol. 3A 6.15 #AC
+    c.dbg_exec = false;
+    c.dbg_data = false;
+    for (unsigned n = 0; n < 4; n++) {
+        if (!((c.dr[7] >> (2 * n)) & 3)) continue;  // Ln|Gn
+        if (((c.dr[7] >> (16 + 4 * n)) & 3) == 0) c.dbg_exec = true;
+        else c.dbg_data = true;
+    }
+    c.mmu_idx = (c.align_check || c.dbg_data) ? MMU_CHECKED : mmu_rights_idx(c);
     if (!(c.cr0 & CR0_PG)) c.paging_mode = 0;
     else if (lma) c.paging_mode = (c.cr4 & CR4_LA57) ? 5 : 4;
     else c.paging_mode = (c.cr4 & CR4_PAE) ? 3 : 2;

@@ -79,7 +79,10 @@ enum : u64 { TLB_INVALID = 1, TLB_SLOW = 2 };
 constexpr unsigned kTlbBits = 8;
 constexpr unsigned kTlbSize = 1u << kTlbBits;
 // MMU indexes: the access rights a TLB entry was filled for.
-enum MmuIdx : u8 { MMU_KERNEL = 0, MMU_KERNEL_AC = 1, MMU_USER = 2, MMU_COUNT = 3 };
+// MMU_CHECKED is never filled: every access through it takes the slow path, which applies the
+// checks the fast path cannot make (alignment checking, data breakpoints) with the rights of
+// the real index (mmu_rights_idx()).
+enum MmuIdx : u8 { MMU_KERNEL = 0, MMU_KERNEL_AC = 1, MMU_USER = 2, MMU_CHECKED = 3, MMU_COUNT = 4 };
 
 // Lazy arithmetic flags (flags.h): the last flag-setting operation and its operands.
 enum CcOp : u8 {
@@ -124,6 +127,10 @@ struct CpuState {
     bool long64 = false;   // IA-32e 64-bit sub-mode
     bool pe = false, vm86 = false;
     u8 mmu_idx = MMU_KERNEL;
+    bool align_check = false;      // CR0.AM && EFLAGS.AC && CPL 3: #AC on misaligned data
+    bool dbg_exec = false;         // an instruction breakpoint is enabled in DR7
+    bool dbg_data = false;         // a data breakpoint is enabled in DR7
+    u8 pending_db = 0;             // data-breakpoint hits of the current instruction (trap)
     u8 paging_mode = 0;    // 0 none, 2 32-bit, 3 PAE, 4 4-level, 5 5-level
 
     // Interrupt shadow (STI, MOV SS: SDM Vol. 3A 6.8.3) and halt state.
@@ -158,7 +165,9 @@ enum InterruptRequest : u32 {
     IRQ_SMI = 1u << 5,
 };
 
-// Recompute the derived mode fields after CR0/CR4/EFER/CS/SS/EFLAGS.VM change.
+// The access rights index for the current CPL/AC/SMAP state (what MMU_CHECKED stands for).
+u8 mmu_rights_idx(const CpuState& c);
+// Recompute the derived mode fields after CR0/CR4/EFER/CS/SS/EFLAGS.VM/AC or DR7 change.
 void update_mode(CpuState& c);
 // Architectural reset (SDM Vol. 3A 9.1.1, Table 9-1).
 void cpu_reset(CpuState& c);

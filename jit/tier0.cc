@@ -5,6 +5,7 @@
 #include <string>
 #include "frontend-x86/cpu_dump.h"
 #include "frontend-x86/cpu_host.h"
+#include "frontend-x86/debug_regs.h"
 #include "frontend-x86/interrupts.h"
 #include "frontend-x86/mem_access.h"
 
@@ -23,7 +24,9 @@ u64 trunc_pc(u64 v, u8 code_size) {
 u32 block_flags(const CpuState& c) {
     u32 f = c.code_size == 64 ? BF_CODE64 : c.code_size == 32 ? BF_CODE32 : BF_CODE16;
     f |= static_cast<u32>(c.cpl) << 2;
-    if ((c.eflags & TF) || c.irq_inhibit) f |= BF_SINGLE;
+    // One instruction per block under TF, an interrupt shadow, or instruction breakpoints
+    // (checked before each instruction).
+    if ((c.eflags & TF) || c.irq_inhibit || c.dbg_exec) f |= BF_SINGLE;
     return f;
 }
 
@@ -166,6 +169,17 @@ Block* Tier0Engine::lookup() {
 void Tier0Engine::execute(Block* b) {
     const Op* first = b->ops.data();
     const Op* op = first;
+    // Instruction breakpoints are faults taken before the instruction, unless EFLAGS.RF
+    // suppresses them (SDM Vol. 3A 17.3.1.1).
+    if (VIREO_UNLIKELY(c_.dbg_exec) && !(c_.eflags & RF)) {
+        const u64 lin = c_.long64 ? c_.rip : static_cast<u32>(c_.seg[CS].base + c_.rip);
+        if (unsigned hits = dr_exec_hits(c_, lin)) {
+            dr6_record(c_, hits);
+            deliver_event(c_, DB, EventKind::Exception, false, 0, c_.rip);
+            return;
+        }
+    }
+    const bool rf = c_.eflags & RF;
     c_.block_break = false;
     c_.rip_fixup = false;
     const bool tf = c_.eflags & TF;
@@ -181,6 +195,14 @@ void Tier0Engine::execute(Block* b) {
             c_.rip_fixup = false;
         }
         c_.insn_count += static_cast<u64>(op - first) + 1;
+        if (rf) c_.eflags &= ~RF;  // RF lasts for one completed instruction
+        if (VIREO_UNLIKELY(c_.pending_db)) {
+            // Data breakpoints: a trap after the instruction (SDM Vol. 3A 17.3.1.2).
+            dr6_record(c_, c_.pending_db);
+            c_.pending_db = 0;
+            deliver_event(c_, DB, EventKind::Exception, false, 0, c_.rip);
+            return;
+        }
         if (b->flags & BF_SINGLE) {
             // A single-step trap after the instruction (SDM Vol. 3A 17.3.1.4).
             if (tf && (c_.eflags & TF)) {
@@ -192,6 +214,7 @@ void Tier0Engine::execute(Block* b) {
         const Op* cur = static_cast<const Op*>(c_.cur_op);
         c_.rip = cur->rip();
         c_.rip_fixup = false;
+        c_.pending_db = 0;  // the faulting instruction did not complete
         c_.insn_count += static_cast<u64>(cur - first);
         deliver_fault(c_, f);
     }

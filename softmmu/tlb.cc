@@ -3,6 +3,8 @@
 // here. The inline fast path is frontend-x86/mem_access.h.
 #include <cstring>
 #include "frontend-x86/cpu_host.h"
+#include "frontend-x86/debug_regs.h"
+#include "frontend-x86/fault.h"
 #include "frontend-x86/mem_access.h"
 #include "frontend-x86/paging.h"
 
@@ -17,6 +19,7 @@ struct PageAccess {
 
 // Translate one in-page access and refresh the TLB entry for it.
 PageAccess fill(CpuState& c, u64 lin, Access a, u8 idx) {
+    if (idx == MMU_CHECKED) idx = mmu_rights_idx(c);  // MMU_CHECKED entries stay invalid
     Translation t;
     page_translate(c, lin, a, idx, t);
     const u64 page = lin & ~0xfffull;
@@ -65,17 +68,41 @@ void write_in_page(CpuState& c, u64 lin, u64 v, unsigned size, u8 idx) {
 
 }  // namespace
 
+// The checks MMU_CHECKED exists for: #AC(0) for a misaligned access at CPL 3 with CR0.AM and
+// EFLAGS.AC (SDM Vol. 3A 6.15 "Interrupt 17"), and data breakpoints, a trap after the
+// instruction (17.3.1.2): the block ends there and the engine delivers #DB.
+void checked_access(CpuState& c, u64 lin, unsigned size, bool write, u8 idx) {
+    if (idx != MMU_CHECKED) return;
+    if (c.align_check && (lin & (size - 1))) raise_fault(c, AC_VEC, 0);
+    if (c.dbg_data) {
+        unsigned hits = dr_data_hits(c, lin, size, write);
+        if (hits) {
+            c.pending_db |= static_cast<u8>(hits);
+            c.block_break = true;
+            c.rip_fixup = true;
+        }
+    }
+}
+
 u64 tlb_read_slow(CpuState& c, u64 lin, unsigned size, u8 idx) {
+    if (idx == MMU_CHECKED && c.align_check && (lin & (size - 1))) raise_fault(c, AC_VEC, 0);
     const unsigned first = 4096 - (lin & 0xfff);
-    if (size <= first) return read_in_page(c, lin, size, idx);
-    // Page-crossing: both halves are translated (either may fault) before combining.
-    u64 lo = 0, hi = 0;
-    for (unsigned i = 0; i < first; i++) lo |= read_in_page(c, lin + i, 1, idx) << (8 * i);
-    for (unsigned i = first; i < size; i++) hi |= read_in_page(c, lin + i, 1, idx) << (8 * (i - first));
-    return lo | (hi << (8 * first));
+    u64 v;
+    if (size <= first) {
+        v = read_in_page(c, lin, size, idx);
+    } else {
+        // Page-crossing: both halves are translated (either may fault) before combining.
+        u64 lo = 0, hi = 0;
+        for (unsigned i = 0; i < first; i++) lo |= read_in_page(c, lin + i, 1, idx) << (8 * i);
+        for (unsigned i = first; i < size; i++) hi |= read_in_page(c, lin + i, 1, idx) << (8 * (i - first));
+        v = lo | (hi << (8 * first));
+    }
+    checked_access(c, lin, size, false, idx);
+    return v;
 }
 
 void tlb_probe_write(CpuState& c, u64 lin, unsigned size, u8 idx) {
+    if (idx == MMU_CHECKED) idx = mmu_rights_idx(c);
     Translation t;
     page_translate(c, lin, Access::Write, idx, t);
     const u64 last = lin + size - 1;
@@ -84,11 +111,16 @@ void tlb_probe_write(CpuState& c, u64 lin, unsigned size, u8 idx) {
 }
 
 void tlb_write_slow(CpuState& c, u64 lin, u64 v, unsigned size, u8 idx) {
+    if (idx == MMU_CHECKED && c.align_check && (lin & (size - 1))) raise_fault(c, AC_VEC, 0);
     const unsigned first = 4096 - (lin & 0xfff);
-    if (size <= first) return write_in_page(c, lin, v, size, idx);
-    // Page-crossing: check both pages are writable before any byte lands.
-    tlb_probe_write(c, lin, size, idx);
-    for (unsigned i = 0; i < size; i++) write_in_page(c, lin + i, (v >> (8 * i)) & 0xff, 1, idx);
+    if (size <= first) {
+        write_in_page(c, lin, v, size, idx);
+    } else {
+        // Page-crossing: check both pages are writable before any byte lands.
+        tlb_probe_write(c, lin, size, idx);
+        for (unsigned i = 0; i < size; i++) write_in_page(c, lin + i, (v >> (8 * i)) & 0xff, 1, idx);
+    }
+    checked_access(c, lin, size, true, idx);
 }
 
 const u8* tlb_code_page(CpuState& c, u64 lin, u64* paddr) {

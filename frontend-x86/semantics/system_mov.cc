@@ -117,7 +117,11 @@ void h_mov_to_dr(CpuState& c, const Op& o) {
     const u64 v = cr_operand(c, o.r0);
     if (n >= 6 && (v >> 32)) raise_gp0(c);  // DR6/DR7 bits 63:32 are reserved
     if (n == 6) c.dr[6] = (v & DR6_WRITABLE) | DR6_FIXED;
-    else if (n == 7) c.dr[7] = (v & DR7_WRITABLE) | DR7_FIXED;
+    else if (n == 7) {
+        c.dr[7] = (v & DR7_WRITABLE) | DR7_FIXED;
+        update_mode(c);  // breakpoints change how memory accesses and blocks are checked
+        tlb_flush_all(c);
+    }
     else c.dr[n] = v;
     end_block(c, o.next_rip);  // breakpoints may have changed
 }

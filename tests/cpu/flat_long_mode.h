@@ -7,7 +7,7 @@
 //   0x5000 GDT: 0x08 64-bit code, 0x10 data, 0x18 32-bit code (compatibility mode)
 //   0x6000 IDT: 256 64-bit interrupt gates, vector v -> kFaultStubs + 8 * v
 //   0x8000 kFaultStubs: one HLT per vector
-// The rest (from 0x10000) is the test's.
+// Everything else (page 0, 0x4000, 0x7000, 0x8800-0xFFFF and from 0x10000) is the test's.
 #pragma once
 #include <cstring>
 #include "frontend-x86/cpu_state.h"

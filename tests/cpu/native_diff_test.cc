@@ -3,8 +3,10 @@
 // natively on the x86-64 host and in Vireo's tier 0, and the results are compared: all GPRs,
 // the RFLAGS arithmetic bits the SDM defines for the instruction (undefined ones are masked,
 // per instruction and sometimes per input, e.g. OF after multi-bit shifts), DF, and the whole
-// data area the instruction could touch. Cases that fault natively (#DE, #GP) are compared by
-// vector: Vireo must raise the same exception.
+// data area the instruction could touch. Cases that fault natively (#DE, #GP, #PF, #UD) must
+// raise the same exception in Vireo, with the same registers at the fault (the kernel's signal
+// context gives the native ones) and, for #PF, the same faulting address: REP string forms run
+// into not-present pages part-way to check the state of the faulting iteration.
 //
 // How the native side runs: the instruction is assembled into a trampoline in a fixed low
 // executable mapping that loads all 16 GPRs and RFLAGS from a state block (absolute disp32
