@@ -29,7 +29,7 @@
 #include "frontend-x86/flags.h"
 #include "jit/tier0.h"
 #include "softmmu/flat_ram_host.h"
-#include "tests/cpu/flat_long_mode.h"
+#include "tests/support/flat_cpu.h"
 
 namespace vireo::test::native_diff {
 

@@ -35,7 +35,7 @@ GuestFault fault_of(F&& f) {
 struct Machine : ::testing::Test {
     FlatRamHost host{4 << 20};
     CpuState c;
-    static constexpr u64 kGdt = 0x2000, kIdt = 0x3000, kTss = 0x4000;
+    static constexpr u64 kGdt = 0x20000, kIdt = 0x21000, kTss = 0x22000;  // clear of flat_cpu.h's tables
     u8* ram() { return host.ram(); }
     void put64(u64 a, u64 v) { std::memcpy(ram() + a, &v, 8); }
     void put32(u64 a, u32 v) { std::memcpy(ram() + a, &v, 4); }
@@ -169,7 +169,7 @@ TEST_F(Machine, FaultWhileDeliveringDoubleFaultShutsDown) {
 }
 
 TEST_F(Machine, LongModeIstAndAlignment) {
-    test::make_flat_long_mode(c, host, 0x100000);
+    test::make_flat_long_mode(c, host);
     c.gdtr = {kGdt, 0x7f};
     c.idtr = {kIdt, 256 * 16 - 1};
     put64(kGdt + 0x08, desc(0, 0xfffff, 0x9b, 0xa));  // 64-bit code

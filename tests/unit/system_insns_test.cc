@@ -10,7 +10,7 @@
 #include "frontend-x86/cpu_model.h"
 #include "jit/tier0.h"
 #include "frontend-x86/segmentation.h"
-#include "tests/cpu/flat_long_mode.h"
+#include "tests/support/flat_cpu.h"
 
 using namespace vireo;
 using namespace vireo::x86;
