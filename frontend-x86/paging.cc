@@ -1,6 +1,7 @@
 // Page-table walks (SDM Vol. 3A 4.3 32-bit, 4.4 PAE, 4.5 4-level and 5-level paging;
 // 4.6 access rights; 4.7 page-fault error codes; 4.8 accessed and dirty flags).
 #include "frontend-x86/paging.h"
+#include <cstdio>
 #include "frontend-x86/cpu_host.h"
 
 namespace vireo::x86 {
@@ -50,6 +51,13 @@ static bool walk(CpuState& c, u64 lin, Access a, u8 mmu_idx, Translation& t, boo
 
     auto fault = [&](u32 extra) -> bool {
         if (probe) return false;
+        if (c.host->log_enabled(LOG_MMU)) {
+            char line[128];
+            std::snprintf(line, sizeof line, "mmu: #PF lin=%016llx error=%x cr3=%016llx mode=%u\n",
+                          static_cast<unsigned long long>(lin), pfec | extra,
+                          static_cast<unsigned long long>(c.cr3), c.paging_mode);
+            c.host->log(line);
+        }
         raise_pf(c, lin, pfec | extra);
     };
 

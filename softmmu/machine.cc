@@ -18,6 +18,13 @@ Machine::Machine(const VmConfig& cfg) : cfg_(cfg) {
     // DMA writes into translated code drop the blocks (ARCHITECTURE.md "Self-modifying code").
     mem_as_->write_hook = [this](u64 addr, u64 len) { tracker_.written(addr, len); };
     tracker_.on_invalidate = [this](u64 ppage) { cache_.invalidate_page(ppage); };
+    mem_as_->unassigned_hook = [this](u64 addr, unsigned size, bool write) {
+        if (!log_enabled(x86::LOG_GUEST_ERRORS)) return;
+        char line[96];
+        std::snprintf(line, sizeof line, "unassigned memory %s of %u bytes at %016llx\n", write ? "write" : "read",
+                      size, static_cast<unsigned long long>(addr));
+        log(line);
+    };
     rng_state_ = std::random_device{}();
 }
 

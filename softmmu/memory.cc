@@ -192,6 +192,7 @@ u64 AddressSpace::read(u64 addr, unsigned size) {
             for (unsigned i = 0; i < size; i++) v |= read(addr + i, 1) << (8 * i);
             return v;
         }
+        if (unassigned_hook) unassigned_hook(addr, size, false);
         return size >= 8 ? unassigned_ : unassigned_ & ((1ull << (8 * size)) - 1);
     }
     u64 off = r->offset + (addr - r->start);
@@ -205,7 +206,10 @@ u64 AddressSpace::read(u64 addr, unsigned size) {
 
 void AddressSpace::write(u64 addr, u64 value, unsigned size) {
     const FlatRange* r = lookup(addr);
-    if (!r) return;
+    if (!r) {
+        if (unassigned_hook) unassigned_hook(addr, size, true);
+        return;
+    }
     if (addr + size > r->end) {
         for (unsigned i = 0; i < size; i++) write(addr + i, (value >> (8 * i)) & 0xff, 1);
         return;

@@ -88,6 +88,8 @@ public:
     bool dma_read(u64 addr, void* buf, u64 len);
     bool dma_write(u64 addr, const void* buf, u64 len);
     std::function<void(u64 addr, u64 len)> write_hook;
+    // An access that hit no region (logged under -d guest_errors by the machine).
+    std::function<void(u64 addr, unsigned size, bool write)> unassigned_hook;
     const std::vector<FlatRange>& view();
     const std::string& name() const { return name_; }
     MemoryRegion* root() const { return root_; }

@@ -30,22 +30,6 @@ std::unique_ptr<Machine> create_mini(const VmConfig& cfg) {
         x86::cpu_apply_model(c, *model);
         x86::cpu_reset(c);
     }
-    // COM1..COM4 (ISA ports 0x3f8, 0x2f8, 0x3e8, 0x2e8; IRQ 4, 3, 4, 3).
-    static constexpr u16 kPorts[4] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
-    static constexpr unsigned kIrqs[4] = {4, 3, 4, 3};
-    std::vector<std::string> serials = cfg.serials;
-    if (serials.empty() && !cfg.nodefaults) serials.push_back(cfg.nographic ? "stdio" : "null");
-    unsigned port = 0;
-    for (const std::string& s : serials) {
-        if (s == "none") continue;
-        if (port == 4) throw OptionError("-serial: too many serial ports (at most 4)");
-        Chardev* chr = m->add_chardev(chardev_from_shorthand(s, "-serial"));
-        auto uart = std::make_unique<Serial16550>(kPorts[port], kIrqs[port]);
-        uart->set_chardev(chr);
-        m->set_serial(port, chr);
-        m->add_device(std::move(uart));
-        port++;
-    }
     for (const DeviceSpec& d : cfg.devices) {
         const DeviceType* t = find_device_type(d.driver);
         if (!t) throw OptionError("-device " + d.driver + ": device '" + d.driver + "' is unknown or not supported yet");
@@ -63,6 +47,23 @@ std::unique_ptr<Machine> create_mini(const VmConfig& cfg) {
         m->on_reset = load;
     } else if (!cfg.initrd.empty()) {
         throw OptionError("-initrd: only allowed with -kernel");
+    }
+    // Chardevs last: an error above must not leave a half-written -serial file behind.
+    // COM1..COM4 (ISA ports 0x3f8, 0x2f8, 0x3e8, 0x2e8; IRQ 4, 3, 4, 3).
+    static constexpr u16 kPorts[4] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
+    static constexpr unsigned kIrqs[4] = {4, 3, 4, 3};
+    std::vector<std::string> serials = cfg.serials;
+    if (serials.empty() && !cfg.nodefaults) serials.push_back(cfg.nographic ? "stdio" : "null");
+    unsigned port = 0;
+    for (const std::string& s : serials) {
+        if (s == "none") continue;
+        if (port == 4) throw OptionError("-serial: too many serial ports (at most 4)");
+        Chardev* chr = m->add_chardev(chardev_from_shorthand(s, "-serial"));
+        auto uart = std::make_unique<Serial16550>(kPorts[port], kIrqs[port]);
+        uart->set_chardev(chr);
+        m->set_serial(port, chr);
+        m->add_device(std::move(uart));
+        port++;
     }
     return m;
 }
