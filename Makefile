@@ -27,6 +27,8 @@ bench:
 	@$(MAKE) --no-print-directory build
 	@cmake --build $(BUILD) --target vireo-bench
 	@$(BUILD)/tests/bench/vireo-bench
+	@tools/bench-vs-qemu $(BUILD)
+	@VIREO_FUZZ_BLOCKS=2000000 $(BUILD)/tests/cpu/vireo-fuzz-test
 
 clean:
 	rm -rf $(BUILD)

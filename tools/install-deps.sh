@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(cmake ninja-build ccache clang-19 libcapstone-dev nasm binutils
       libgtest-dev libgmock-dev libbenchmark-dev pkg-config seabios gdb)
 case "${1:-}" in
-    bench) PKGS+=(qemu-system-x86 busybox-static cpio gzip xz-utils) ;;
+    bench) PKGS+=(qemu-system-x86 bc) ;;
 esac
 missing=()
 for p in "${PKGS[@]}"; do
