@@ -11,10 +11,10 @@ namespace {
 void seg_line(std::string& s, const char* name, const Segment& sg, bool wide) {
     char b[96];
     if (wide)
-        std::snprintf(b, sizeof b, "%s =%04x %016llx %08x %08x\n", name, sg.sel,
+        std::snprintf(b, sizeof b, "%s=%04x %016llx %08x %08x\n", name, sg.sel,
                       static_cast<unsigned long long>(sg.base), sg.limit, static_cast<u32>(sg.attr) << 8);
     else
-        std::snprintf(b, sizeof b, "%s =%04x %08x %08x %08x\n", name, sg.sel, static_cast<u32>(sg.base),
+        std::snprintf(b, sizeof b, "%s=%04x %08x %08x %08x\n", name, sg.sel, static_cast<u32>(sg.base),
                       sg.limit, static_cast<u32>(sg.attr) << 8);
     s += b;
 }
@@ -50,10 +50,10 @@ std::string dump_cpu_state(const CpuState& c) {
                       static_cast<u32>(fl), flagstr, c.cpl, c.irq_inhibit, c.halted);
     }
     s += b;
-    static const char* sn[6] = {"ES", "CS", "SS", "DS", "FS", "GS"};
+    static const char* sn[6] = {"ES ", "CS ", "SS ", "DS ", "FS ", "GS "};
     for (int i = 0; i < 6; i++) seg_line(s, sn[i], c.seg[i], wide);
     seg_line(s, "LDT", c.ldtr, wide);
-    seg_line(s, "TR ", c.tr, wide);
+    seg_line(s, "TR ", c.tr, wide);  // QEMU pads names to three columns
     if (wide) {
         std::snprintf(b, sizeof b, "GDT=     %016llx %08x\nIDT=     %016llx %08x\n",
                       static_cast<unsigned long long>(c.gdtr.base), c.gdtr.limit,

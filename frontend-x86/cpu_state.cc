@@ -1,5 +1,6 @@
 // Reset and derived-mode bookkeeping of the CPU state.
 #include "frontend-x86/cpu_state.h"
+#include "frontend-x86/cpu_model.h"
 #include "frontend-x86/flags.h"
 #include "frontend-x86/mem_access.h"
 
@@ -48,7 +49,7 @@ void real_mode_segment(Segment& s, u16 sel, u16 attr) {
 void cpu_reset(CpuState& c) {
     // SDM Vol. 3A 9.1.1, Table 9-1 (power-up and RESET state).
     for (auto& r : c.gpr) r = 0;
-    c.gpr[RDX] = 0x600;  // family/model/stepping placeholder until CPUID leaf 1 sets it
+    c.gpr[RDX] = cpu_signature(cpu_model_of(c));  // EDX = CPUID.01H:EAX after reset (SDM 9.1.4)
     c.rip = 0xfff0;
     c.eflags = 2;
     set_flags_eager(c, 0);
@@ -69,6 +70,7 @@ void cpu_reset(CpuState& c) {
     c.cr2 = c.cr3 = c.cr4 = c.cr8 = 0;
     c.efer = 0;
     c.xcr0 = 1;
+    c.pkru = 0;
     c.dr[6] = 0xffff0ff0;
     c.dr[7] = 0x400;
     c.irq_inhibit = false;

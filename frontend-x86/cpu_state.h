@@ -111,6 +111,9 @@ struct CpuState {
     u64 cr0 = CR0_ET | CR0_CD | CR0_NW, cr2 = 0, cr3 = 0, cr4 = 0, cr8 = 0;
     u64 efer = 0;
     u64 xcr0 = 1;
+    // Protection-key rights for user-mode pages (SDM Vol. 3A 4.6.2): AD for key k in bit 2k,
+    // WD in bit 2k+1. RDPKRU/WRPKRU reach it; reset value 0.
+    u32 pkru = 0;
     u64 dr[8] = {0, 0, 0, 0, 0xffff0ff0, 0x400, 0xffff0ff0, 0x400};
 
     // MSRs (msr.cc)

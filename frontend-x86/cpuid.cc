@@ -96,9 +96,10 @@ std::vector<CpuModel> build_models() {
     m.family = 6, m.model = 6, m.stepping = 3;  // QEMU's TCG "max"
     m.brand = "QEMU TCG CPU version 2.5+";
     for (Feature f : {F_BMI1, F_BMI2, F_ADX, F_LZCNT, F_RDSEED, F_RDTSCP, F_FSGSBASE, F_SMAP,
-                      F_INVPCID, F_RDPID})
+                      F_INVPCID, F_RDPID, F_PKU})
         set(m.features, f);
-    m.flags |= flags_of({MF_SMEP, MF_PCID});
+    m.flags |= flags_of({MF_SMEP, MF_PCID, MF_LA57});
+    m.virt_bits = 57;  // 5-level paging: QEMU reports 57 linear-address bits with la57
     v.push_back(m);
     return v;
 }

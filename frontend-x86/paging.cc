@@ -1,5 +1,6 @@
 // Page-table walks (SDM Vol. 3A 4.3 32-bit, 4.4 PAE, 4.5 4-level and 5-level paging;
-// 4.6 access rights; 4.7 page-fault error codes; 4.8 accessed and dirty flags).
+// 4.6 access rights and protection keys; 4.7 page-fault error codes; 4.8 accessed and dirty
+// flags).
 #include "frontend-x86/paging.h"
 #include <cstdio>
 #include "frontend-x86/cpu_host.h"
@@ -33,7 +34,7 @@ struct Walker {
 static bool walk(CpuState& c, u64 lin, Access a, u8 mmu_idx, Translation& t, bool probe) {
     if (!c.paging_mode) {
         t.paddr = c.long64 || (c.efer & EFER_LMA) ? lin : static_cast<u32>(lin);
-        t.write = t.exec = true;
+        t.read = t.write = t.exec = true;
         t.global = false;
         return true;
     }
@@ -93,7 +94,9 @@ static bool walk(CpuState& c, u64 lin, Access a, u8 mmu_idx, Translation& t, boo
             global = (pte & PTE_G) && (c.cr4 & CR4_PGE);
         }
     } else {
-        int levels = c.paging_mode == 3 ? 3 : c.paging_mode;  // PAE: PDPTE, PDE, PTE
+        // PAE: PDPTE, PDE, PTE. 4-level: PML4E (bits 47:39) down; 5-level (CR4.LA57) adds the
+        // PML5E for bits 56:48 above it (SDM 4.5.1).
+        int levels = c.paging_mode == 3 ? 3 : c.paging_mode;
         u64 table = c.paging_mode == 3 ? (c.cr3 & 0xffffffe0ull) : (c.cr3 & kAddrMask);
         for (int lvl = levels; lvl >= 1; lvl--) {
             unsigned shift = 12 + 9 * (lvl - 1);
@@ -131,6 +134,19 @@ static bool walk(CpuState& c, u64 lin, Access a, u8 mmu_idx, Translation& t, boo
 
     // Access rights (SDM 4.6).
     const bool wp = c.cr0 & CR0_WP;
+    const bool smap_blocks = allow_u && !user && (c.cr4 & CR4_SMAP) && mmu_idx == MMU_KERNEL;
+    // Protection keys (SDM 4.6.2): with 4-level or 5-level paging and CR4.PKE, data accesses
+    // to user-mode addresses also obey PKRU for the key in bits 62:59 of the leaf entry: AD
+    // forbids reads and writes, WD forbids writes (supervisor writes only when CR0.WP = 1).
+    // Instruction fetches are not checked; a debugger probe is not an access.
+    bool pk_read = true, pk_write = true;
+    if (allow_u && c.paging_mode >= 4 && (c.cr4 & CR4_PKE) && !probe) {
+        const unsigned key = static_cast<unsigned>(entries[n - 1] >> 59) & 15;
+        const u32 rights = c.pkru >> (2 * key);
+        if (rights & 1) pk_read = pk_write = false;
+        else if ((rights & 2) && (user || wp)) pk_write = false;
+    }
+    const bool pk_fault = !is_exec && !(is_write ? pk_write : pk_read);
     bool ok = true;
     if (user) {
         if (!allow_u) ok = false;
@@ -141,9 +157,11 @@ static bool walk(CpuState& c, u64 lin, Access a, u8 mmu_idx, Translation& t, boo
         if (is_exec && !allow_x) ok = false;
         if (is_exec && allow_u && (c.cr4 & CR4_SMEP)) ok = false;
         // SMAP: explicit accesses with EFLAGS.AC=1 (MMU_KERNEL_AC) may touch user pages.
-        if (!is_exec && allow_u && (c.cr4 & CR4_SMAP) && mmu_idx == MMU_KERNEL) ok = false;
+        if (!is_exec && smap_blocks) ok = false;
     }
-    if (!ok) return fault(PFEC_P);
+    // SDM 4.7: PK is set whenever the key forbids the data access, with or without another
+    // violation.
+    if (!ok || pk_fault) return fault(PFEC_P | (pk_fault ? PFEC_PK : 0));
 
     // Accessed on every level; dirty on the final entry for writes (SDM 4.8).
     for (int i = 0; i < n; i++) {
@@ -153,8 +171,9 @@ static bool walk(CpuState& c, u64 lin, Access a, u8 mmu_idx, Translation& t, boo
     const bool dirty = (entries[n - 1] & PTE_D) || is_write;
     t.paddr = frame + (lin & (page_size - 1));
     // Writes go through the TLB only once the dirty bit is set, so the first one sets it.
-    t.write = dirty && (user ? allow_w && allow_u : (allow_w || !wp)) &&
-              !(allow_u && !user && (c.cr4 & CR4_SMAP) && mmu_idx == MMU_KERNEL);
+    // What the TLB may cache for this index: the rights of later accesses, not just this one.
+    t.read = (user ? allow_u : !smap_blocks) && pk_read;
+    t.write = dirty && (user ? allow_w && allow_u : (allow_w || !wp)) && !smap_blocks && pk_write;
     t.exec = allow_x && (user ? allow_u : !(allow_u && (c.cr4 & CR4_SMEP)));
     t.global = global;
     return true;

@@ -1,5 +1,6 @@
 // Page-table walker: 32-bit (with PSE/PSE-36), PAE, 4-level and 5-level paging
-// (SDM Vol. 3A chapter 4). Sets accessed/dirty bits and raises #PF with the error code.
+// (SDM Vol. 3A chapter 4), with protection keys (4.6.2). Sets accessed/dirty bits and raises
+// #PF with the error code.
 #pragma once
 #include "frontend-x86/cpu_state.h"
 #include "frontend-x86/mem_access.h"
@@ -8,6 +9,7 @@ namespace vireo::x86 {
 
 struct Translation {
     u64 paddr = 0;       // physical address of the byte at lin
+    bool read = false;   // data reads allowed (a fetch may succeed where reads may not: PKRU.AD)
     bool write = false;  // writes allowed (and the dirty bit is already set)
     bool exec = false;   // instruction fetches allowed
     bool global = false;

@@ -30,7 +30,7 @@ PageAccess fill(CpuState& c, u64 lin, Access a, u8 idx) {
     const bool code = wr && c.host->is_code_page(ppage);
     e.paddr = ppage;
     e.addend = rd ? reinterpret_cast<uintptr_t>(rd) - page : 0;
-    e.tag_read = rd ? page : (page | TLB_SLOW);
+    e.tag_read = (rd && t.read) ? page : (page | TLB_SLOW);
     e.tag_write = (wr && wr == rd && !code) ? page : (page | TLB_SLOW);
     e.tag_exec = (rd && t.exec) ? page : (page | TLB_SLOW);
     if (a == Access::Write && !wr) {
@@ -133,10 +133,11 @@ const u8* tlb_code_page(CpuState& c, u64 lin, u64* paddr) {
         const u64 ppage = t.paddr & ~0xfffull;
         u8* rd = c.host->ram_page(ppage, false);
         if (e.tag_read != page || e.paddr != ppage) {
-            // refresh the whole entry for this page
+            // refresh the whole entry for this page (reads only if the rights allow them: a
+            // protection key may deny data access to a page that can be executed)
             e.paddr = ppage;
             e.addend = rd ? reinterpret_cast<uintptr_t>(rd) - page : 0;
-            e.tag_read = rd ? page : (page | TLB_SLOW);
+            e.tag_read = (rd && t.read) ? page : (page | TLB_SLOW);
             e.tag_write = page | TLB_SLOW;
         }
         e.tag_exec = rd ? page : (page | TLB_SLOW);

@@ -1,8 +1,8 @@
 // System instructions: the SemEntry table for every system mnemonic (the binders live in the
 // files named in system.h), and the small ones here: HLT, CLTS, INVD/WBINVD, INVLPG, INVPCID,
 // CLFLUSH, CPUID, RDMSR/WRMSR, RDTSC/RDTSCP/RDPMC, RDRAND/RDSEED/RDPID, SWAPGS,
-// RD/WR FS/GS BASE, MONITOR/MWAIT, XGETBV, RSM, UD0/UD1/UD2 (SDM Vol. 2, each instruction's
-// "Operation" and "Protected Mode Exceptions").
+// RD/WR FS/GS BASE, MONITOR/MWAIT, XGETBV, RDPKRU/WRPKRU, RSM, UD0/UD1/UD2 (SDM Vol. 2, each
+// instruction's "Operation" and "Protected Mode Exceptions").
 #include "frontend-x86/control_regs.h"
 #include "frontend-x86/cpu_host.h"
 #include "frontend-x86/cpu_model.h"
@@ -170,6 +170,23 @@ void h_xgetbv(CpuState& c, const Op&) {
     set_edx_eax(c, c.xcr0);
 }
 
+// RDPKRU/WRPKRU (SDM Vol. 2B): #UD unless CR4.PKE; ECX (and for WRPKRU EDX) must be 0, else
+// #GP(0). Any CPL, any mode. The soft TLB caches rights computed with the old PKRU
+// (paging.cc), so a new value drops it; later accesses walk again with the new rights.
+void h_rdpkru(CpuState& c, const Op&) {
+    if (!(c.cr4 & CR4_PKE)) raise_ud(c);
+    if (static_cast<u32>(c.gpr[RCX]) != 0) raise_gp0(c);
+    set_edx_eax(c, c.pkru);
+}
+void h_wrpkru(CpuState& c, const Op&) {
+    if (!(c.cr4 & CR4_PKE)) raise_ud(c);
+    if (static_cast<u32>(c.gpr[RCX]) != 0 || static_cast<u32>(c.gpr[RDX]) != 0) raise_gp0(c);
+    const u32 v = static_cast<u32>(c.gpr[RAX]);
+    if (v == c.pkru) return;
+    c.pkru = v;
+    tlb_flush_all(c);
+}
+
 // UD0/UD1/UD2 always, RSM outside SMM (there is no SMM): #UD.
 void h_ud(CpuState& c, const Op&) { raise_ud(c); }
 
@@ -229,6 +246,7 @@ constexpr SemEntry kEntries[] = {
     // the rest
     {"monitor", plain<&h_nop_sys>, false}, {"mwait", plain<&h_mwait>, true},
     {"xgetbv", plain<&h_xgetbv>, false}, {"rsm", plain<&h_ud>, false},
+    {"rdpkru", plain<&h_rdpkru>, false}, {"wrpkru", plain<&h_wrpkru>, false},
     {"ud0", plain<&h_ud>, false}, {"ud1", plain<&h_ud>, false}, {"ud2", plain<&h_ud>, false},
 };
 

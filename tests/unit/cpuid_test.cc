@@ -89,7 +89,11 @@ TEST_F(Model, Leaf7AndExtendedLeaves) {
     for (unsigned b : {0u, 3u, 7u, 8u, 10u, 18u, 19u, 20u}) EXPECT_TRUE(bit(r.ebx, b)) << b;
     for (unsigned b : {2u, 4u, 5u, 11u, 16u, 29u}) EXPECT_FALSE(bit(r.ebx, b)) << b;  // SGX HLE AVX2 RTM AVX512 SHA
     EXPECT_TRUE(bit(r.ecx, 22));
-    EXPECT_FALSE(bit(r.ecx, 3));  // PKU
+    EXPECT_TRUE(bit(r.ecx, 3));    // PKU
+    EXPECT_FALSE(bit(r.ecx, 4));   // OSPKE: CR4.PKE is clear
+    EXPECT_TRUE(bit(r.ecx, 16));   // LA57
+    // 5-level paging: 57 linear-address bits, as QEMU reports them with la57.
+    EXPECT_EQ(cpuid(c, 0x80000008, 0).eax & 0xffff, 40u | (57u << 8));
     e = cpuid(c, 0x80000001, 0);
     EXPECT_TRUE(bit(e.edx, 27));
     EXPECT_TRUE(bit(e.ecx, 5));
