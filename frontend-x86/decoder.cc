@@ -242,6 +242,7 @@ opcode:
     d.enc = enc;
     d.map = map;
     d.opcode = b;
+    d.last_rep = last_rep;
 
     const u8 def32 = mode.code_size != 16;
     d.addrsize = long64 ? (d.p67 ? 4 : 8) : ((def32 != d.p67) ? 4 : 2);

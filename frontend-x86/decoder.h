@@ -41,6 +41,7 @@ struct DecodedInsn {
     u8 addrsize = 4;  // bytes: 2, 4, 8
     u8 seg_override = SEG_NONE;
     bool lock = false, rep = false /*F3*/, repne = false /*F2*/, p66 = false, p67 = false;
+    u8 last_rep = 0;  // 0xF2 or 0xF3, whichever came last (it decides when both are present)
     u8 rex = 0;       // 0x40 | WRXB, or 0 when absent
     bool rex_w = false;
     u8 vvvv = 0;      // VEX/EVEX register specifier (already inverted)

@@ -4,6 +4,7 @@
 #include "frontend-x86/paging.h"
 #include <cstdio>
 #include "frontend-x86/cpu_host.h"
+#include "frontend-x86/cpu_model.h"
 
 namespace vireo::x86 {
 
@@ -47,7 +48,11 @@ static bool walk(CpuState& c, u64 lin, Access a, u8 mmu_idx, Translation& t, boo
     else if (is_exec && (c.cr4 & CR4_SMEP)) pfec |= PFEC_I;
 
     const bool wide = c.paging_mode >= 3;
-    const u64 rsvd_hi = wide ? (~((1ull << kPhysAddrBits) - 1) & ~PTE_NX & ~(0x7ffull << 52)) : 0;
+    // Reserved: address bits above MAXPHYADDR; in PAE entries up to bit 62 as well, while
+    // 4-level entries ignore bits 62:52 (SDM Vol. 3A Tables 4-8..4-11 and 4-15..4-20).
+    const u64 rsvd_hi = !wide ? 0
+                        : c.paging_mode == 3 ? (~((1ull << kPhysAddrBits) - 1) & ~PTE_NX)
+                                             : (~((1ull << kPhysAddrBits) - 1) & ~PTE_NX & ~(0x7ffull << 52));
     const u64 nx_rsvd = wide && !nxe ? PTE_NX : 0;
 
     auto fault = [&](u32 extra) -> bool {
@@ -110,6 +115,8 @@ static bool walk(CpuState& c, u64 lin, Access a, u8 mmu_idx, Translation& t, boo
             u64 rsvd = (e & rsvd_hi) | (e & nx_rsvd);
             if (pae_pdpte && (e & 0x1e6)) rsvd |= 1;
             if (lvl >= 4 && (e & PTE_PS)) rsvd |= 1;   // no PS in PML4E/PML5E
+            // 1-GiB pages only where CPUID.80000001H:EDX.Page1GB says so (SDM 4.5.4).
+            if (lvl == 3 && !pae_pdpte && (e & PTE_PS) && !model_has(c, ModelFlag::MF_PDPE1GB)) rsvd |= 1;
             if (rsvd) return fault(PFEC_P | PFEC_RSVD);
             if (!pae_pdpte) {
                 entries_pa[n] = pa; entries[n++] = e;

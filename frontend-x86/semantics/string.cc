@@ -291,7 +291,7 @@ Handler bind_string(const DecodedInsn& d, Op& op) {
     Rep r = Rep::None;
     if (d.rep || d.repne) {
         if (!K::kCompare) r = Rep::Rep;
-        else r = d.repne && !d.rep ? Rep::RepNE : Rep::RepE;
+        else r = d.last_rep == 0xF2 ? Rep::RepNE : Rep::RepE;  // the last of F2/F3 decides
     }
     switch (bytes) {
     case 1: return pick_addr<K, u8>(d.addrsize, r);

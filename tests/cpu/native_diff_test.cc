@@ -28,6 +28,7 @@
 // VIREO_NATIVE_DIFF_VERBOSE=1 prints each form as it runs,
 // VIREO_NATIVE_DIFF_STRICT=1 also compares the flags the SDM leaves undefined (to see how
 // Vireo's choices match this host; expected to differ between Intel and AMD hosts).
+#include <array>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -41,13 +42,9 @@ namespace vireo::test::native_diff {
 namespace {
 
 // Known failures (see native_diff_harness.h).
-constexpr KnownFailure kKnownFailures[] = {
-    // With both F2 and F3 the last prefix decides REPE/REPNE (as this host shows); DecodedInsn
-    // has d.rep and d.repne but not their order, so string.cc takes REPE. Needs the decoder to
-    // record the last of F2/F3.
-    {"cmps f3 f2", "decoder does not report which of F2/F3 came last"},
-    {"scas f3 f2", "decoder does not report which of F2/F3 came last"},
-};
+// Empty now: the forms that were here (REP string compares with both F2 and F3) pass since the
+// decoder records which of F2/F3 came last.
+constexpr std::array<KnownFailure, 0> kKnownFailures{};
 
 }  // namespace
 
