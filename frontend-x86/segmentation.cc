@@ -211,4 +211,15 @@ void null_inaccessible_segments(CpuState& c) {
     }
 }
 
+void load_flat_protected_segments(CpuState& c, u16 code_sel, u16 data_sel) {
+    for (int s = 0; s < 6; s++) {
+        Segment& sg = c.seg[s];
+        sg.sel = s == CS ? code_sel : data_sel;
+        sg.base = 0;
+        sg.limit = 0xffffffff;
+        sg.attr = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G | (s == CS ? 0xb : 0x3);
+        sg.access = s == CS ? SEG_ACC_R : (SEG_ACC_R | SEG_ACC_W);
+    }
+}
+
 }  // namespace vireo::x86

@@ -11,6 +11,9 @@ void load_segment(CpuState& c, u8 seg, u16 selector);
 void load_segment_real(CpuState& c, u8 seg, u16 selector);
 // Fill a Segment's cache from a raw 8-byte descriptor (no checks).
 void segment_from_descriptor(Segment& s, u16 selector, u64 desc);
+// Load every segment register with a flat 4 GiB 32-bit segment (code for CS, writable data
+// for the others) as a loader hands over protected mode (Multiboot 0.6.96 section 3.2).
+void load_flat_protected_segments(CpuState& c, u16 code_sel, u16 data_sel);
 // Read the descriptor for selector from the GDT/LDT; false if outside the table limit.
 bool read_descriptor(CpuState& c, u16 selector, u64& desc);
 // Recompute Segment::access from its attributes and mode (call after any load).

@@ -4,6 +4,7 @@
 #include <cstring>
 #include "frontend-x86/flags.h"
 #include "frontend-x86/mem_access.h"
+#include "frontend-x86/segmentation.h"
 
 namespace vireo {
 
@@ -134,14 +135,7 @@ void multiboot_load(Machine& m, x86::CpuState& c, const std::vector<u8>& img, co
 
     // Machine state (3.2): 32-bit protected mode, flat 4 GiB segments, paging off, IF=0.
     c.cr0 = (c.cr0 | CR0_PE) & ~(CR0_PG | CR0_CD | CR0_NW);
-    for (int s = 0; s < 6; s++) {
-        Segment& sg = c.seg[s];
-        sg.sel = s == CS ? 0x08 : 0x10;
-        sg.base = 0;
-        sg.limit = 0xffffffff;
-        sg.attr = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G | (s == CS ? 0xb : 0x3);
-        sg.access = s == CS ? SEG_ACC_R : (SEG_ACC_R | SEG_ACC_W);
-    }
+    load_flat_protected_segments(c, 0x08, 0x10);
     c.eflags = 2;
     set_flags_eager(c, 0);
     c.gpr[RAX] = kBootMagic;

@@ -1,6 +1,7 @@
 ; The interim default guest of `make run`: a Multiboot kernel with a tiny line shell on COM1.
 ; It exercises the CPU core from a terminal until the Linux guest exists (issue "Linux
 ; end-to-end"). Commands: help, cpuid, long (enter 64-bit mode and back), exit.
+%include "long_mode.inc"
 bits 32
 MB_MAGIC equ 0x1BADB002
 MB_FLAGS equ 0x00000003
@@ -82,31 +83,8 @@ do_cpuid:
         jmp prompt
 
 do_long:
-        ; Identity-map 1 GiB with 2 MiB pages, enable PAE + LME + PG, run 64-bit code, return.
-        mov dword [pml4], pdpt + 3
-        mov dword [pdpt], pd + 3
-        xor ecx, ecx
-.map:   mov eax, ecx
-        shl eax, 21
-        or eax, 0x83
-        mov [pd + ecx * 8], eax
-        inc ecx
-        cmp ecx, 512
-        jb .map
-        lgdt [gdt_ptr]
-        mov eax, cr4
-        or eax, 1 << 5
-        mov cr4, eax
-        mov eax, pml4
-        mov cr3, eax
-        mov ecx, 0xc0000080
-        rdmsr
-        or eax, 1 << 8
-        wrmsr
-        mov eax, cr0
-        or eax, 1 << 31
-        mov cr0, eax
-        jmp 0x18:.in64
+        ; Enter 64-bit mode, compute, come back (roms/include/long_mode.inc).
+        ENTER_LONG_MODE pml4, pdpt, pd, gdt, .in64
 bits 64
 .in64:  mov rax, 0x0123456789abcdef
         bswap rax
@@ -220,13 +198,7 @@ cmd_help:   db "help", 0
 cmd_cpuid:  db "cpuid", 0
 cmd_long:   db "long", 0
 cmd_exit:   db "exit", 0
-align 8
-gdt:        dq 0
-            dq 0x00cf9a000000ffff   ; 0x08: 32-bit code
-            dq 0x00cf92000000ffff   ; 0x10: data
-            dq 0x00af9a000000ffff   ; 0x18: 64-bit code
-gdt_ptr:    dw gdt_ptr - gdt - 1
-            dd gdt
+FLAT_GDT gdt
 
 section .bss
 alignb 4096

@@ -1,6 +1,7 @@
 ; Benchmark guest: one CPU-bound loop in 64-bit mode, then isa-debug-exit. Built three times
 ; with -DKERNEL=0/1/2 (integer / memory / call-ret), the same loops as tier0_bench.cc, so
 ; Vireo and QEMU run identical guest code: tools/bench-vs-qemu times both.
+%include "long_mode.inc"
 bits 32
 MB_MAGIC equ 0x1BADB002
 MB_FLAGS equ 0x00000003
@@ -16,38 +17,14 @@ section .text
 global _start
 _start:
         mov esp, stack_top
-        ; identity-map 1 GiB with 2 MiB pages and enter 64-bit mode
-        mov dword [pml4], pdpt + 3
-        mov dword [pdpt], pd + 3
-        xor ecx, ecx
-.map:   mov eax, ecx
-        shl eax, 21
-        or eax, 0x83
-        mov [pd + ecx * 8], eax
-        inc ecx
-        cmp ecx, 512
-        jb .map
-        lgdt [gdt_ptr]
-        mov eax, cr4
-        or eax, 1 << 5
-        mov cr4, eax
-        mov eax, pml4
-        mov cr3, eax
-        mov ecx, 0xc0000080
-        rdmsr
-        or eax, 1 << 8
-        wrmsr
-        mov eax, cr0
-        or eax, 1 << 31
-        mov cr0, eax
-        jmp 0x18:long64
+        ENTER_LONG_MODE pml4, pdpt, pd, gdt, long64
 bits 64
 long64:
-        mov rsp, stack_top
+        mov esp, stack_top          ; zero-extends: the stack is below 4 GiB
         mov rcx, ITERS
         xor eax, eax
         xor edx, edx
-        mov rsi, buffer
+        mov esi, buffer
 %if KERNEL == 0
 .l:     add rax, rcx
         xor rdx, rax
@@ -76,13 +53,7 @@ long64:
         hlt
 
 section .data
-align 8
-gdt:        dq 0
-            dq 0x00cf9a000000ffff
-            dq 0x00cf92000000ffff
-            dq 0x00af9a000000ffff
-gdt_ptr:    dw gdt_ptr - gdt - 1
-            dd gdt
+FLAT_GDT gdt
 
 section .bss
 alignb 4096

@@ -14,6 +14,7 @@
 #include "frontend-x86/cpu_state.h"
 #include "frontend-x86/flags.h"
 #include "frontend-x86/mem_access.h"
+#include "frontend-x86/segmentation.h"
 #include "softmmu/flat_ram_host.h"
 
 namespace vireo::test {
@@ -91,14 +92,7 @@ inline void make_flat_protected_mode(x86::CpuState& c, FlatRamHost& host) {
     c.cr0 = CR0_PE | CR0_ET | CR0_NE;
     c.cr4 = 0;
     c.efer = 0;
-    for (int s = 0; s < 6; s++) {
-        Segment& sg = c.seg[s];
-        sg.sel = s == CS ? 0x08 : 0x10;
-        sg.base = 0;
-        sg.limit = 0xffffffff;
-        sg.attr = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_G | SEG_ATTR_DB | (s == CS ? 0xb : 3);
-        sg.access = s == CS ? SEG_ACC_R : (SEG_ACC_R | SEG_ACC_W);
-    }
+    load_flat_protected_segments(c, 0x08, 0x10);
     c.eflags = 2;
     set_flags_eager(c, 0);
     c.cpl = 0;
