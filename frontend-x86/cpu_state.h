@@ -139,6 +139,7 @@ struct CpuState {
     // Interrupt shadow (STI, MOV SS: SDM Vol. 3A 6.8.3) and halt state.
     bool irq_inhibit = false;
     bool halted = false;
+    bool wait_for_sipi = false;    // an AP after RESET/INIT: only a SIPI starts it (SDM 10.4)
     bool nmi_blocked = false;
     std::atomic<u32> interrupt_request{0};
 

@@ -221,6 +221,7 @@ void Tier0Engine::execute(Block* b) {
 }
 
 bool Tier0Engine::take_interrupts() {
+    if (c_.wait_for_sipi) return false;  // only INIT/SIPI reach a parked AP
     u32 req = c_.interrupt_request.load(std::memory_order_relaxed);
     if (req & IRQ_NMI && !c_.nmi_blocked) {
         c_.interrupt_request.fetch_and(~IRQ_NMI);

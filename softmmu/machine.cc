@@ -58,10 +58,17 @@ x86::CpuState& Machine::add_cpu(const x86::FeatureSet& features) {
     v.state->features = features;
     v.state->cpu_index = static_cast<u32>(cpus_.size());
     tracker_.add_cpu(v.state.get());
-    x86::cpu_reset(*v.state);
+    reset_cpu(*v.state);
     v.engine = std::make_unique<jit::Tier0Engine>(*v.state, cache_, tracker_);
     cpus_.push_back(std::move(v));
     return *cpus_.back().state;
+}
+
+void Machine::reset_cpu(x86::CpuState& c) {
+    x86::cpu_reset(c);
+    // Application processors wait for INIT-SIPI-SIPI (SDM Vol. 3A 10.4.4.1); until the local
+    // APIC exists nothing sends one, so they stay parked.
+    c.wait_for_sipi = c.halted = c.cpu_index != 0;
 }
 
 u8* Machine::ram_page(u64 paddr, bool write) { return mem_as_->host_ptr(paddr & ~0xfffull, 4096, write); }
@@ -117,7 +124,7 @@ void Machine::reset_all() {
     cache_.invalidate_all();
     for (auto& v : cpus_) {
         v.state->interrupt_request.store(0);
-        x86::cpu_reset(*v.state);
+        reset_cpu(*v.state);
     }
     for (auto& d : devices_) d->reset();
     if (on_reset) on_reset();

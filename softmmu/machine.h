@@ -48,6 +48,8 @@ public:
     void set_serial(unsigned n, Chardev* c);
 
     x86::CpuState& add_cpu(const x86::FeatureSet& features);
+    // Architectural reset of one CPU; APs (index > 0) then wait for a SIPI.
+    void reset_cpu(x86::CpuState& c);
     std::vector<Vcpu>& cpus() { return cpus_; }
 
     // Main loop: runs until an exit request; returns the process exit status.

@@ -28,7 +28,7 @@ std::unique_ptr<Machine> create_mini(const VmConfig& cfg) {
     for (unsigned i = 0; i < cfg.smp.cpus; i++) {
         x86::CpuState& c = m->add_cpu({});
         x86::cpu_apply_model(c, *model);
-        x86::cpu_reset(c);
+        m->reset_cpu(c);  // again: the model sets the reset signature
     }
     for (const DeviceSpec& d : cfg.devices) {
         const DeviceType* t = find_device_type(d.driver);
