@@ -12,10 +12,15 @@ constexpr u8 size_log2() {
     return sizeof(T) == 1 ? 0 : sizeof(T) == 2 ? 1 : sizeof(T) == 4 ? 2 : 3;
 }
 template <typename T>
-VIREO_ALWAYS_INLINE void set_cc(CpuState& c, CcOp op, u64 dst, u64 src, u64 src2 = 0) {
+VIREO_ALWAYS_INLINE void set_cc(CpuState& c, CcOp op, u64 dst, u64 src) {
+    // cc_src2 is read only for ADC/SBB/INC/DEC, which use the overload below.
     c.cc_op = static_cast<u8>((op << 2) | size_log2<T>());
     c.cc_dst = dst;
     c.cc_src = src;
+}
+template <typename T>
+VIREO_ALWAYS_INLINE void set_cc(CpuState& c, CcOp op, u64 dst, u64 src, u64 src2) {
+    set_cc<T>(c, op, dst, src);
     c.cc_src2 = src2;
 }
 // Set all six arithmetic flags at once (bits outside ARITH_FLAGS are ignored).
