@@ -286,7 +286,12 @@ RunExit Tier0Engine::run(u64 max_insns) {
                     prev->succ[0] = prev->succ[1] = nullptr;
                     prev->succ_gen = cache_.generation();
                 }
-                if (prev->succ[0] != b && prev->succ[1] != b) prev->succ[prev->succ[0] ? 1 : 0] = b;
+                // Chain only within one page (ARCHITECTURE.md): prev was found under the current
+                // mapping, so a successor on its own virtual and physical page is still the right
+                // one after the guest switches address spaces; other targets are looked up again.
+                const bool same_page = ((prev->pc ^ b->pc) >> 12) == 0 && ((prev->phys ^ b->phys) >> 12) == 0 &&
+                                       prev->phys_page2 == ~0ull && b->phys_page2 == ~0ull;
+                if (same_page && prev->succ[0] != b && prev->succ[1] != b) prev->succ[prev->succ[0] ? 1 : 0] = b;
             }
         }
         if (log_exec || log_cpu) {

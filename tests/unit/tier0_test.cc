@@ -99,3 +99,38 @@ TEST_F(Engine, RandomBytesNeverCrashTheHost) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Engine, ChainedBlocksFollowAnAddressSpaceSwitch) {
+    // Two 4-level address spaces share virtual page 0x400000 (same physical code, which jumps
+    // to 0x401000) but map virtual 0x401000 to different physical pages. After a run in space
+    // A, the same code in space B must reach B's page, not A's block (chains stay in one page).
+    auto put = [&](u64 a, u64 v) { std::memcpy(host.ram() + a, &v, 8); };
+    auto build = [&](u64 pml4, u64 target_phys) {
+        const u64 pdpt = pml4 + 0x1000, pd = pml4 + 0x2000, pt = pml4 + 0x3000;
+        put(pml4, pdpt | 7);
+        put(pdpt, pd | 7);
+        put(pd, 0x0 | 0x87);          // keep 0-2 MiB identity (page tables, stubs)
+        put(pd + 2 * 8, pt | 7);      // 4 MiB region through a page table
+        put(pt + 0 * 8, 0x500000 | 7);     // 0x400000 -> shared code
+        put(pt + 1 * 8, target_phys | 7);  // 0x401000 -> per-space page
+    };
+    build(0x100000, 0x510000);
+    build(0x200000, 0x520000);
+    load(0x500000, {0xE9, 0xFB, 0x0F, 0x00, 0x00});  // jmp 0x401000
+    load(0x510000, {0xB8, 0x0A, 0x00, 0x00, 0x00, 0xF4});  // mov eax, 10; hlt
+    load(0x520000, {0xB8, 0x0B, 0x00, 0x00, 0x00, 0xF4});  // mov eax, 11; hlt
+    for (int round = 0; round < 3; round++) {
+        c.cr3 = 0x100000;
+        tlb_flush_all(c);
+        run_at(0x400000);
+        EXPECT_EQ(c.gpr[RAX], 10u);
+        c.cr3 = 0x200000;
+        tlb_flush_all(c);
+        run_at(0x400000);
+        EXPECT_EQ(c.gpr[RAX], 11u);
+    }
+}
+
+}  // namespace
