@@ -8,29 +8,14 @@
 #include "hw/intc/i8259.h"
 #include "hw/timer/i8254.h"
 #include "softmmu/machine.h"
+#include "softmmu/state_buffer.h"
 
 using namespace vireo;
 
 namespace {
 
-struct SaveState : StateVisitor {
-    std::vector<u8> buf;
-    void field(const char*, void* data, size_t size) override {
-        const u8* p = static_cast<const u8*>(data);
-        buf.insert(buf.end(), p, p + size);
-    }
-};
-
-struct LoadState : StateVisitor {
-    const std::vector<u8>& buf;
-    size_t pos = 0;
-    explicit LoadState(const std::vector<u8>& b) : buf(b) {}
-    void field(const char*, void* data, size_t size) override {
-        ASSERT_LE(pos + size, buf.size());
-        std::memcpy(data, buf.data() + pos, size);
-        pos += size;
-    }
-};
+using SaveState = StateWriter;
+using LoadState = StateReader;
 
 const VmConfig& small_cfg() {
     static VmConfig c = [] { VmConfig v; v.ram_size = 1 << 20; return v; }();
@@ -317,7 +302,7 @@ TEST_F(Pit, SaveRestoreMidCountContinuesIdentically) {
     pit2->irq0.handler = [&](bool level) { edges2.emplace_back(clk2.now_ns, level); };
     LoadState load(save.buf);
     pit2->describe_state(load);
-    EXPECT_EQ(load.pos, save.buf.size());
+    EXPECT_TRUE(load.consumed());
 
     edges.clear();
     std::vector<u64> a, b;

@@ -7,29 +7,14 @@
 
 #include "hw/intc/i8259.h"
 #include "softmmu/machine.h"
+#include "softmmu/state_buffer.h"
 
 using namespace vireo;
 
 namespace {
 
-struct SaveState : StateVisitor {
-    std::vector<u8> buf;
-    void field(const char*, void* data, size_t size) override {
-        const u8* p = static_cast<const u8*>(data);
-        buf.insert(buf.end(), p, p + size);
-    }
-};
-
-struct LoadState : StateVisitor {
-    const std::vector<u8>& buf;
-    size_t pos = 0;
-    explicit LoadState(const std::vector<u8>& b) : buf(b) {}
-    void field(const char*, void* data, size_t size) override {
-        ASSERT_LE(pos + size, buf.size());
-        std::memcpy(data, buf.data() + pos, size);
-        pos += size;
-    }
-};
+using SaveState = StateWriter;
+using LoadState = StateReader;
 
 class Pic : public ::testing::Test {
 protected:
@@ -270,7 +255,7 @@ TEST_F(Pic, SaveRestoreMidServiceContinuesIdentically) {
     pic2->realize(m2);
     LoadState load(save.buf);
     pic2->describe_state(load);
-    EXPECT_EQ(load.pos, save.buf.size());
+    EXPECT_TRUE(load.consumed());
 
     auto run = [](I8259& p, AddressSpace& io) {
         std::vector<int> seen;
