@@ -309,7 +309,10 @@ RunExit Tier0Engine::run(u64 max_insns) {
         prev = b;
         // Fast path: follow chained successors while nothing asks for the outer loop's checks.
         while (chain_ok && !log_exec && !log_cpu && !inhibit) {
-            if (VIREO_UNLIKELY(c_.interrupt_request.load(std::memory_order_relaxed) | c_.halted |
+            // A pending external interrupt matters only while IF=1 (with IF=0 it waits, and
+            // chaining goes on).
+            const u32 req = c_.interrupt_request.load(std::memory_order_relaxed);
+            if (VIREO_UNLIKELY((req & ~u32{IRQ_HARD}) | ((req & IRQ_HARD) && (c_.eflags & IF)) | c_.halted |
                                c_.irq_inhibit | c_.jmp_cache_stale | ((c_.eflags & TF) != 0)))
                 break;
             if (c_.insn_count >= stop_at || prev->succ_gen != cache_.generation()) break;

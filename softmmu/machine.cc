@@ -8,7 +8,14 @@
 
 namespace vireo {
 
-Machine::Machine(const VmConfig& cfg) : cfg_(cfg) {
+namespace {
+u64 host_ns() {
+    using namespace std::chrono;
+    return static_cast<u64>(duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count());
+}
+}  // namespace
+
+Machine::Machine(const VmConfig& cfg) : cfg_(cfg), start_ns_(host_ns()) {
     sysmem_ = MemoryRegion::container("system", 0);  // size 0: the whole 64-bit space
     iomem_ = MemoryRegion::container("io", 0x10000);
     ram_ = own(MemoryRegion::ram("ram", cfg.ram_size));
@@ -90,9 +97,23 @@ void Machine::shutdown_request(const char* why) {
     request_reset();
 }
 
-u64 Machine::tsc() {
-    using namespace std::chrono;
-    return static_cast<u64>(duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count());
+u64 Machine::tsc() { return host_ns(); }
+
+u64 Machine::clock_ns() const { return host_ns() - start_ns_; }
+
+void Machine::add_timer(std::function<u64()> next, std::function<void(u64)> fire) {
+    timers_.push_back({std::move(next), std::move(fire)});
+}
+
+u64 Machine::run_timers() {
+    if (timers_.empty()) return ~0ull;
+    const u64 now = clock_ns();
+    u64 soonest = ~0ull;
+    for (Timer& t : timers_) {
+        if (t.next() <= now) t.fire(now);
+        soonest = std::min(soonest, t.next());
+    }
+    return soonest;
 }
 
 u64 Machine::random_u64() {
@@ -157,6 +178,7 @@ int Machine::run() {
             if (e != jit::RunExit::Halted) any_runnable = true;
             if (exit_requested_ || reset_requested_) break;
         }
+        const u64 deadline = run_timers();
         if (exit_requested_) break;
         if (reset_requested_) {
             if (cfg_.no_reboot) {
@@ -166,7 +188,13 @@ int Machine::run() {
             reset_all();
             continue;
         }
-        poll_io(any_runnable ? 0 : 10);
+        // Halted CPUs sleep until input arrives or the next timer is due (HLT sleeps).
+        int wait_ms = 0;
+        if (!any_runnable) {
+            const u64 now = clock_ns();
+            wait_ms = deadline == ~0ull ? 10 : deadline <= now ? 0 : static_cast<int>(std::min<u64>((deadline - now + 999999) / 1000000, 10));
+        }
+        poll_io(wait_ms);
     }
     std::fflush(stdout);
     if (log_file_) std::fflush(log_file_);

@@ -11,6 +11,7 @@
 #include "jit/block.h"
 #include "jit/tier0.h"
 #include "softmmu/chardev.h"
+#include "softmmu/clock.h"
 #include "softmmu/code_tracker.h"
 #include "softmmu/device.h"
 #include "softmmu/memory.h"
@@ -52,6 +53,14 @@ public:
     void reset_cpu(x86::CpuState& c);
     std::vector<Vcpu>& cpus() { return cpus_; }
 
+    // Virtual clock in nanoseconds since the machine started (host time for now; -icount
+    // later makes it count instructions). Devices take it as their ClockSource.
+    u64 clock_ns() const;
+    ClockSource clock() const { return [this] { return clock_ns(); }; }
+    // A device timer the main loop services: `next` tells when it next needs to run (~0:
+    // never), `fire(now)` brings the device up to now.
+    void add_timer(std::function<u64()> next, std::function<void(u64 now)> fire);
+
     // Main loop: runs until an exit request; returns the process exit status.
     int run();
     void request_exit(int status);
@@ -81,6 +90,13 @@ public:
 private:
     void reset_all();
     void poll_io(int timeout_ms);
+    u64 run_timers();  // fires due timers; returns the next deadline (~0: none)
+    struct Timer {
+        std::function<u64()> next;
+        std::function<void(u64)> fire;
+    };
+    std::vector<Timer> timers_;
+    u64 start_ns_;
     const VmConfig& cfg_;
     std::vector<std::unique_ptr<MemoryRegion>> regions_;
     std::unique_ptr<MemoryRegion> sysmem_, iomem_;

@@ -1,4 +1,5 @@
-// The "mini" board: RAM, COM1-COM4 16550 UARTs wired to -serial, and the devices given with
+// The "mini" board: RAM, the 8259 PIC pair and 8254 PIT (IRQ0), COM1-COM4 16550 UARTs wired
+// to -serial, and the devices given with
 // -device. It is the machine for bare-metal tests until the q35 board exists (issue "q35
 // platform"); -kernel takes a Multiboot image, loaded directly.
 #include <fstream>
@@ -6,6 +7,8 @@
 #include "frontend-x86/cpu_model.h"
 #include "hw/boards.h"
 #include "hw/char/serial.h"
+#include "hw/intc/i8259.h"
+#include "hw/timer/i8254.h"
 #include "hw/i386/multiboot.h"
 
 namespace vireo {
@@ -30,6 +33,22 @@ std::unique_ptr<Machine> create_mini(const VmConfig& cfg) {
         x86::cpu_apply_model(c, *model);
         m->reset_cpu(c);  // again: the model sets the reset signature
     }
+    // The legacy interrupt controller and timer: PIT OUT0 -> PIC IR0, PIC INTR -> CPU 0
+    // (the INTA cycle is the CPU's acknowledge_interrupt()).
+    auto pic = std::make_unique<I8259>();
+    auto pit = std::make_unique<I8254>(m->clock());
+    I8259* pic_p = pic.get();
+    I8254* pit_p = pit.get();
+    x86::CpuState* bsp = m->cpus()[0].state.get();
+    pic->intr = IrqLine("intr", [bsp](bool level) {
+        if (level) bsp->interrupt_request.fetch_or(x86::IRQ_HARD);
+        else bsp->interrupt_request.fetch_and(~x86::IRQ_HARD);
+    });
+    pit->irq0 = pic->input(0);
+    m->irq_ack = [pic_p] { return pic_p->acknowledge(); };
+    m->add_timer([pit_p] { return pit_p->next_event_ns(); }, [pit_p](u64 now) { pit_p->update(now); });
+    m->add_device(std::move(pic));
+    m->add_device(std::move(pit));
     for (const DeviceSpec& d : cfg.devices) {
         const DeviceType* t = find_device_type(d.driver);
         if (!t) throw OptionError("-device " + d.driver + ": device '" + d.driver + "' is unknown or not supported yet");
