@@ -16,9 +16,9 @@ public:
     virtual u32 io_read(u16 port, unsigned size) = 0;
     virtual void io_write(u16 port, u32 value, unsigned size) = 0;
     // Self-modifying code: true if the page holds translated code. Writes to such pages go
-    // through the slow path, which calls code_written() before the store lands.
+    // through the slow path to phys_write(), which drops the page's translations (the same
+    // path DMA writes take), so the CPU layer never invalidates blocks itself.
     virtual bool is_code_page(u64 paddr) = 0;
-    virtual void code_written(u64 paddr, unsigned size) = 0;
     // External interrupts: the vector to deliver, or -1 if none is pending any more.
     virtual int acknowledge_interrupt() = 0;
     // Triple fault / shutdown state (SDM Vol. 3A 6.15 "Interrupt 8"): the machine resets.

@@ -157,7 +157,6 @@ struct CpuState {
     CpuHost* host = nullptr;
 
     TlbEntry tlb[MMU_COUNT][kTlbSize];
-    u64 tlb_global_pages = 0;  // count of entries filled from global PTEs (flush hint)
 };
 
 enum InterruptRequest : u32 {

@@ -32,7 +32,6 @@ public:
     u32 io_read(u16, unsigned) override { return ~0u; }
     void io_write(u16 port, u32 value, unsigned size) override { io_writes.push_back({port, value, size}); }
     bool is_code_page(u64 ppage) override { return tracker_.is_code(ppage); }
-    void code_written(u64 paddr, unsigned size) override { tracker_.written(paddr, size); }
     int acknowledge_interrupt() override { return -1; }
     void shutdown_request(const char* why) override { shutdowns++; last_shutdown = why; }
     u64 tsc() override { return tsc_value += 1000; }

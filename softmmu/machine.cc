@@ -15,7 +15,8 @@ u64 host_ns() {
 }
 }  // namespace
 
-Machine::Machine(const VmConfig& cfg) : cfg_(cfg), start_ns_(host_ns()) {
+Machine::Machine(const VmConfig& cfg) : cfg_(cfg) {
+    start_ns_ = host_ns();
     sysmem_ = MemoryRegion::container("system", 0);  // size 0: the whole 64-bit space
     iomem_ = MemoryRegion::container("io", 0x10000);
     ram_ = own(MemoryRegion::ram("ram", cfg.ram_size));

@@ -78,7 +78,6 @@ public:
     u32 io_read(u16 port, unsigned size) override;
     void io_write(u16 port, u32 value, unsigned size) override;
     bool is_code_page(u64 ppage) override { return tracker_.is_code(ppage); }
-    void code_written(u64 paddr, unsigned size) override { tracker_.written(paddr, size); }
     int acknowledge_interrupt() override { return irq_ack ? irq_ack() : -1; }
     void shutdown_request(const char* why) override;
     u64 tsc() override;

@@ -57,9 +57,9 @@ void write_in_page(CpuState& c, u64 lin, u64 v, unsigned size, u8 idx) {
         return;
     }
     if (c.host->is_code_page(p.paddr & ~0xfffull)) {
-        // Self-modifying code: drop the translations first; the current block may be one of
-        // them, so the engine leaves it after this instruction (SDM Vol. 3A 11.6).
-        c.host->code_written(p.paddr, size);
+        // Self-modifying code: phys_write() below drops the page's translations; the current
+        // block may be one of them, so the engine leaves it after this instruction
+        // (SDM Vol. 3A 11.6).
         c.block_break = true;
         c.rip_fixup = true;
     }

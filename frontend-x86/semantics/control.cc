@@ -62,9 +62,6 @@ void h_jmp_ind(CpuState& c, const Op& o) {
     check_near_target(c, t);
     end_block(c, t);
 }
-Handler bind_far_jmp(const DecodedInsn& d, Op& op);   // system.cc
-Handler bind_far_call(const DecodedInsn& d, Op& op);  // system.cc
-
 template <bool Call>
 Handler bind_ind(const DecodedInsn& d, Op& op);
 

@@ -169,6 +169,18 @@ void call_gate_inner(CpuState& c, const CallGate& g, u64 cd, u64 next_rip) {
     c.rip = g.offset;
 }
 
+// A far CALL that stays at the current privilege level (direct, or through a call gate to a
+// conforming or same-DPL segment): push CS:rIP of the return, then load CS:target.
+void call_same_privilege(CpuState& c, u16 sel, u64 desc, unsigned size, u64 next_rip, u64 target) {
+    StackFrame f = current_stack(c);
+    f.push(c.seg[CS].sel, size);
+    f.push(next_rip, size);
+    const u64 marked = mark_descriptor_accessed(c, sel, desc);
+    c.gpr[RSP] = f.rsp_after(c.gpr[RSP]);
+    load_cs(c, sel, marked, c.cpl);
+    c.rip = target;
+}
+
 void far_call(CpuState& c, u16 sel, u64 off, unsigned opsize, u64 next_rip) {
     if (!c.pe || c.vm86) {
         StackFrame f = current_stack(c);
@@ -185,14 +197,7 @@ void far_call(CpuState& c, u16 sel, u64 off, unsigned opsize, u64 next_rip) {
     if (desc_s(d)) {
         check_direct_code(c, sel, d);
         check_far_target_ip(c, d, off);
-        StackFrame f = current_stack(c);
-        f.push(c.seg[CS].sel, opsize);
-        f.push(next_rip, opsize);
-        d = mark_descriptor_accessed(c, sel, d);
-        c.gpr[RSP] = f.rsp_after(c.gpr[RSP]);
-        load_cs(c, sel, d, c.cpl);
-        c.rip = off;
-        return;
+        return call_same_privilege(c, sel, d, opsize, next_rip, off);
     }
     const u8 type = desc_type(d);
     if (lma(c) && type != 0xc) gp_sel(c, sel);
@@ -212,14 +217,7 @@ void far_call(CpuState& c, u16 sel, u64 off, unsigned opsize, u64 next_rip) {
         const CallGate g = read_call_gate(c, sel, d);
         const u64 cd = call_gate_target(c, g, false);
         if (!desc_conforming(cd) && desc_dpl(cd) < c.cpl) return call_gate_inner(c, g, cd, next_rip);
-        StackFrame f = current_stack(c);
-        f.push(c.seg[CS].sel, g.size);
-        f.push(next_rip, g.size);
-        const u64 marked = mark_descriptor_accessed(c, g.sel, cd);
-        c.gpr[RSP] = f.rsp_after(c.gpr[RSP]);
-        load_cs(c, g.sel, marked, c.cpl);
-        c.rip = g.offset;
-        return;
+        return call_same_privilege(c, g.sel, cd, g.size, next_rip, g.offset);
     }
     default: gp_sel(c, sel);
     }
