@@ -28,6 +28,8 @@ public:
     // MSRs the machine owns (e.g. the local APIC's); false: not handled here.
     virtual bool msr_read(u32 index, u64& value) { return false; }
     virtual bool msr_write(u32 index, u64 value) { return false; }
+    // An MSR the CPU keeps itself was written (the APIC base: the machine's APIC follows it).
+    virtual void msr_changed(u32 index, u64 value) {}
     // Logging under -d: the category mask and the sink (nullptr when no log).
     virtual bool log_enabled(unsigned mask) { return false; }
     virtual void log(const char* text) {}

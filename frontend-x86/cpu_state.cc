@@ -81,4 +81,19 @@ void cpu_reset(CpuState& c) {
     tlb_flush_all(c);
 }
 
+void cpu_init(CpuState& c) {
+    cpu_reset(c);  // touches no MSR and no x87/SSE state, as INIT
+    c.wait_for_sipi = !(c.apic_base & 0x100);
+    c.halted = c.wait_for_sipi;
+}
+
+void cpu_sipi(CpuState& c, u8 vector) {
+    if (!c.wait_for_sipi) return;  // SIPIs are ignored unless the CPU waits for one (10.4.4.1)
+    c.seg[CS].sel = static_cast<u16>(vector << 8);
+    c.seg[CS].base = static_cast<u64>(vector) << 12;
+    c.rip = 0;
+    c.wait_for_sipi = false;
+    c.halted = false;
+}
+
 }  // namespace vireo::x86

@@ -140,6 +140,8 @@ struct CpuState {
     bool irq_inhibit = false;
     bool halted = false;
     bool wait_for_sipi = false;    // an AP after RESET/INIT: only a SIPI starts it (SDM 10.4)
+    u8 sipi_vector = 0;            // the vector of the last start-up IPI (IRQ_SIPI)
+    bool yield_on_pause = false;   // PAUSE ends the vCPU's turn (several vCPUs share a thread)
     bool nmi_blocked = false;
     std::atomic<u32> interrupt_request{0};
 
@@ -174,5 +176,11 @@ u8 mmu_rights_idx(const CpuState& c);
 void update_mode(CpuState& c);
 // Architectural reset (SDM Vol. 3A 9.1.1, Table 9-1).
 void cpu_reset(CpuState& c);
+// INIT (SDM Vol. 3A 9.1, Table 9-1 "INIT" column; 10.4.7.3): the registers as after RESET but
+// MSRs, x87/SSE state and caches are kept; an AP (APIC base BSP flag clear) then waits for a
+// start-up IPI, the BSP restarts at the reset vector.
+void cpu_init(CpuState& c);
+// Start-up IPI to a CPU waiting for one (SDM Vol. 3A 10.4.4): real mode at vector << 12.
+void cpu_sipi(CpuState& c, u8 vector);
 
 }  // namespace vireo::x86

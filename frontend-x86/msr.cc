@@ -190,6 +190,7 @@ bool msr_write(CpuState& c, u32 index, u64 value) {
         // BSP (8), x2APIC enable (10), global enable (11) and the base; the rest reserved.
         if (value & (phys_reserved | 0x6ffull)) return false;
         c.apic_base = value;
+        if (c.host) c.host->msr_changed(index, value);
         return true;
     default:
         if (c.host && c.host->msr_write(index, value)) return true;

@@ -10,6 +10,7 @@ namespace {
 
 const MachineType kMachines[] = {
     {"mini", "Minimal PC: RAM, 16550 UARTs, isa-debug-exit; Multiboot -kernel (default)", true, create_mini},
+    {"q35", "Standard PC (Q35 + ICH9, 2009) with SeaBIOS", false, create_q35},
 };
 
 u64 number_prop(const KeyValues& p, const char* key, u64 def) {

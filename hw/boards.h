@@ -17,5 +17,6 @@ std::span<const MachineType> machine_types();
 const MachineType* find_machine_type(std::string_view name);  // "" = default
 
 std::unique_ptr<Machine> create_mini(const VmConfig& cfg);
+std::unique_ptr<Machine> create_q35(const VmConfig& cfg);
 
 }  // namespace vireo

@@ -221,8 +221,20 @@ void Tier0Engine::execute(Block* b) {
 }
 
 bool Tier0Engine::take_interrupts() {
-    if (c_.wait_for_sipi) return false;  // only INIT/SIPI reach a parked AP
     u32 req = c_.interrupt_request.load(std::memory_order_relaxed);
+    if (req & IRQ_INIT) {
+        c_.interrupt_request.fetch_and(~(IRQ_INIT | IRQ_HARD));
+        cpu_init(c_);
+        c_.jmp_cache_stale = true;
+        return true;
+    }
+    if (req & IRQ_SIPI) {
+        c_.interrupt_request.fetch_and(~IRQ_SIPI);
+        cpu_sipi(c_, c_.sipi_vector);
+        c_.jmp_cache_stale = true;
+        return true;
+    }
+    if (c_.wait_for_sipi) return false;  // only INIT/SIPI reach a parked AP
     if (req & IRQ_NMI && !c_.nmi_blocked) {
         c_.interrupt_request.fetch_and(~IRQ_NMI);
         c_.halted = false;

@@ -15,12 +15,12 @@ u64 host_ns() {
 }
 }  // namespace
 
-Machine::Machine(const VmConfig& cfg) : cfg_(cfg) {
+Machine::Machine(const VmConfig& cfg, bool map_ram) : cfg_(cfg) {
     start_ns_ = host_ns();
     sysmem_ = MemoryRegion::container("system", 0);  // size 0: the whole 64-bit space
     iomem_ = MemoryRegion::container("io", 0x10000);
     ram_ = own(MemoryRegion::ram("ram", cfg.ram_size));
-    sysmem_->add_subregion(ram_, 0, 0);
+    if (map_ram) sysmem_->add_subregion(ram_, 0, 0);
     mem_as_ = std::make_unique<AddressSpace>("memory", sysmem_.get(), 0);
     io_as_ = std::make_unique<AddressSpace>("I/O", iomem_.get(), ~0ull);
     // DMA writes into translated code drop the blocks (ARCHITECTURE.md "Self-modifying code").
@@ -74,20 +74,34 @@ x86::CpuState& Machine::add_cpu(const x86::FeatureSet& features) {
 
 void Machine::reset_cpu(x86::CpuState& c) {
     x86::cpu_reset(c);
-    // Application processors wait for INIT-SIPI-SIPI (SDM Vol. 3A 10.4.4.1); until the local
-    // APIC exists nothing sends one, so they stay parked.
+    // IA32_APIC_BASE after RESET (SDM Vol. 3A 10.4.4): 0xfee00000, enabled, BSP flag on CPU 0.
+    c.apic_base = 0xfee00800ull | (c.cpu_index == 0 ? 0x100 : 0);
+    // Application processors wait for INIT-SIPI-SIPI (SDM Vol. 3A 10.4.4.1).
     c.wait_for_sipi = c.halted = c.cpu_index != 0;
+    c.interrupt_request.fetch_and(x86::IRQ_EXIT);
 }
 
 u8* Machine::ram_page(u64 paddr, bool write) { return mem_as_->host_ptr(paddr & ~0xfffull, 4096, write); }
 u64 Machine::phys_read(u64 paddr, unsigned size) { return mem_as_->read(paddr, size); }
-void Machine::phys_write(u64 paddr, u64 value, unsigned size) { mem_as_->write(paddr, value, size); }
+void Machine::phys_write(u64 paddr, u64 value, unsigned size) {
+    mem_as_->write(paddr, value, size);
+    if (sysmem_->generation() != seen_map_gen_) check_memory_map();
+}
 u32 Machine::io_read(u16 port, unsigned size) { return static_cast<u32>(io_as_->read(port, size)); }
 void Machine::io_write(u16 port, u32 value, unsigned size) {
     io_as_->write(port, value, size);
+    if (sysmem_->generation() != seen_map_gen_) check_memory_map();
     // A device may have asked to stop (debug-exit, reset): leave the block now.
     if (exit_requested_ || reset_requested_)
         for (auto& v : cpus_) v.state->interrupt_request.fetch_or(x86::IRQ_EXIT);
+}
+
+void Machine::check_memory_map() {
+    seen_map_gen_ = sysmem_->generation();
+    for (auto& v : cpus_) x86::tlb_flush_all(*v.state);
+    cache_.invalidate_all();
+    // The running block may have been translated from what just went away: leave it.
+    for (auto& v : cpus_) v.state->interrupt_request.fetch_or(x86::IRQ_EXIT);
 }
 
 void Machine::shutdown_request(const char* why) {
@@ -172,9 +186,12 @@ void Machine::poll_io(int timeout_ms) {
 
 int Machine::run() {
     constexpr u64 kSlice = 200000;  // instructions per vCPU turn (round-robin on one thread)
+    for (auto& v : cpus_) v.state->yield_on_pause = cpus_.size() > 1;
     while (!exit_requested_) {
         bool any_runnable = false;
+        if (sysmem_->generation() != seen_map_gen_) check_memory_map();
         for (auto& v : cpus_) {
+            current_ = v.state.get();
             jit::RunExit e = v.engine->run(kSlice);
             if (e != jit::RunExit::Halted) any_runnable = true;
             if (exit_requested_ || reset_requested_) break;

@@ -26,7 +26,9 @@ struct Vcpu {
 
 class Machine : public x86::CpuHost {
 public:
-    explicit Machine(const VmConfig& cfg);
+    // map_ram: RAM appears at physical 0 in one piece (the mini board); a PC board maps it
+    // itself (below and above the 4 GiB PCI hole) through ram_region().
+    explicit Machine(const VmConfig& cfg, bool map_ram = true);
     ~Machine() override;
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
@@ -38,6 +40,14 @@ public:
     AddressSpace& io() { return *io_as_; }
     u8* ram() { return ram_->host(); }
     u64 ram_size() const { return ram_->size(); }
+    MemoryRegion* ram_region() { return ram_; }
+    // Board-side helper objects (buses, routing tables) that live as long as the machine.
+    template <class T>
+    T* keep(std::unique_ptr<T> p) {
+        T* raw = p.get();
+        kept_.push_back(std::shared_ptr<void>(std::move(p)));
+        return raw;
+    }
     // Keep a region alive for the machine's lifetime.
     MemoryRegion* own(std::unique_ptr<MemoryRegion> r);
 
@@ -52,6 +62,8 @@ public:
     // Architectural reset of one CPU; APs (index > 0) then wait for a SIPI.
     void reset_cpu(x86::CpuState& c);
     std::vector<Vcpu>& cpus() { return cpus_; }
+    // The vCPU whose instructions are running now (per-CPU MMIO such as the local APIC).
+    x86::CpuState* current_cpu() const { return current_; }
 
     // Virtual clock in nanoseconds since the machine started (host time for now; -icount
     // later makes it count instructions). Devices take it as their ClockSource.
@@ -79,16 +91,31 @@ public:
     void io_write(u16 port, u32 value, unsigned size) override;
     bool is_code_page(u64 ppage) override { return tracker_.is_code(ppage); }
     int acknowledge_interrupt() override { return irq_ack ? irq_ack() : -1; }
+    bool msr_read(u32 index, u64& value) override { return msr_read_hook && msr_read_hook(index, value); }
+    bool msr_write(u32 index, u64 value) override { return msr_write_hook && msr_write_hook(index, value); }
+    void msr_changed(u32 index, u64 value) override {
+        if (msr_changed_hook) msr_changed_hook(index, value);
+    }
     void shutdown_request(const char* why) override;
     u64 tsc() override;
     u64 random_u64() override;
     bool log_enabled(unsigned mask) override { return log_mask_ & mask; }
     void log(const char* text) override;
+    // Board hooks for the CpuHost calls above; they act on current_cpu().
     std::function<int()> irq_ack;
+    std::function<bool(u32, u64&)> msr_read_hook;
+    std::function<bool(u32, u64)> msr_write_hook;
+    std::function<void(u32, u64)> msr_changed_hook;
 
 private:
     void reset_all();
     void poll_io(int timeout_ms);
+    // After a device changed the memory map (PAM, BARs, PCIEXBAR): every CPU's TLB and every
+    // translation may point at what is no longer there.
+    void check_memory_map();
+    u64 seen_map_gen_ = 0;
+    x86::CpuState* current_ = nullptr;
+    std::vector<std::shared_ptr<void>> kept_;
     u64 run_timers();  // fires due timers; returns the next deadline (~0: none)
     struct Timer {
         std::function<u64()> next;

@@ -24,6 +24,10 @@ Capabilities capabilities() {
     caps.serial_ports = 4;
     caps.kernel_boot = true;
     caps.no_reboot = true;
+    caps.bios_file = true;
+    caps.boot_options = true;
+    caps.globals = true;
+    caps.debugcon = true;
     return caps;
 }
 

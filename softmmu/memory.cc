@@ -48,9 +48,9 @@ MemoryRegion::~MemoryRegion() {
 }
 
 void MemoryRegion::changed() {
-    MemoryRegion* r = this;
-    while (r->parent_) r = r->parent_;
-    r->gen_++;
+    // Every ancestor moves: an address space may be rooted at any container (e.g. the PCI
+    // side of memory, read through by the chipset).
+    for (MemoryRegion* r = this; r; r = r->parent_) r->gen_++;
 }
 void MemoryRegion::add_subregion(MemoryRegion* sub, u64 addr, int priority) {
     subs_.push_back({sub, addr, priority});
@@ -82,19 +82,19 @@ AddressSpace::AddressSpace(std::string name, MemoryRegion* root, u64 unassigned_
 namespace {
 // Paint `mr` (placed at `base`, visible only inside [lo, hi)) into the gaps of `out`.
 // Children are painted highest priority first, so earlier paint wins.
-void paint(std::vector<FlatRange>& out, MemoryRegion* mr, u64 base, u64 lo, u64 hi, u64 offset_in_mr);
+void paint(std::vector<FlatRange>& out, MemoryRegion* mr, u64 base, u64 lo, u64 hi, u64 offset_in_mr, bool ro);
 
-void paint_leaf(std::vector<FlatRange>& out, MemoryRegion* leaf, u64 start, u64 end, u64 offset) {
+void paint_leaf(std::vector<FlatRange>& out, MemoryRegion* leaf, u64 start, u64 end, u64 offset, bool ro) {
     // Insert [start, end) minus what is already covered. out is kept sorted by start.
     u64 cur = start;
     std::vector<FlatRange> add;
     auto it = std::lower_bound(out.begin(), out.end(), start, [](const FlatRange& r, u64 v) { return r.end <= v; });
     while (cur < end) {
         if (it == out.end() || it->start >= end) {
-            add.push_back({cur, end, leaf, offset + (cur - start)});
+            add.push_back({cur, end, leaf, offset + (cur - start), ro});
             break;
         }
-        if (it->start > cur) add.push_back({cur, it->start, leaf, offset + (cur - start)});
+        if (it->start > cur) add.push_back({cur, it->start, leaf, offset + (cur - start), ro});
         cur = std::max(cur, it->end);
         ++it;
     }
@@ -102,8 +102,9 @@ void paint_leaf(std::vector<FlatRange>& out, MemoryRegion* leaf, u64 start, u64 
                                                     [](const FlatRange& a, u64 v) { return a.start < v; }), r);
 }
 
-void paint(std::vector<FlatRange>& out, MemoryRegion* mr, u64 base, u64 lo, u64 hi, u64 off) {
+void paint(std::vector<FlatRange>& out, MemoryRegion* mr, u64 base, u64 lo, u64 hi, u64 off, bool ro) {
     if (!mr->enabled()) return;
+    ro = ro || mr->readonly();
     u64 s = std::max(base, lo), e = std::min(base + (mr->size() - off), hi);
     if (mr->size() - off == 0 || base + (mr->size() - off) < base) e = hi;  // 2^64-sized roots
     if (s >= e) return;
@@ -111,17 +112,17 @@ void paint(std::vector<FlatRange>& out, MemoryRegion* mr, u64 base, u64 lo, u64 
     case MemoryRegion::Kind::Ram:
     case MemoryRegion::Kind::Rom:
     case MemoryRegion::Kind::Io:
-        paint_leaf(out, mr, s, e, off + (s - base));
+        paint_leaf(out, mr, s, e, off + (s - base), ro);
         break;
     case MemoryRegion::Kind::Alias: {
         // An alias shows its target's view, shifted.
-        paint(out, mr->alias_target(), base - mr->alias_offset() - off, s, e, 0);
+        paint(out, mr->alias_target(), base - mr->alias_offset() - off, s, e, 0, ro);
         break;
     }
     case MemoryRegion::Kind::Container: {
         std::vector<MemoryRegion::Sub> kids = mr->subregions();
         std::stable_sort(kids.begin(), kids.end(), [](auto& a, auto& b) { return a.priority > b.priority; });
-        for (auto& k : kids) paint(out, k.mr, base - off + k.addr, s, e, 0);
+        for (auto& k : kids) paint(out, k.mr, base - off + k.addr, s, e, 0, ro);
         break;
     }
     }
@@ -131,7 +132,7 @@ void paint(std::vector<FlatRange>& out, MemoryRegion* mr, u64 base, u64 lo, u64 
 void AddressSpace::render() {
     view_.clear();
     last_ = nullptr;
-    paint(view_, root_, 0, 0, root_->size() ? root_->size() : ~0ull, 0);
+    paint(view_, root_, 0, 0, root_->size() ? root_->size() : ~0ull, 0, false);
     rendered_gen_ = root_->generation();
 }
 
@@ -187,6 +188,11 @@ void io_write_sized(const MemoryRegion* mr, u64 off, u64 v, unsigned size) {
 u64 AddressSpace::read(u64 addr, unsigned size) {
     const FlatRange* r = lookup(addr);
     if (!r || addr + size > r->end) {
+        // An access that starts in an I/O region and fits that region's own extent goes to it
+        // whole, even where a higher-priority region covers its tail (QEMU dispatches by the
+        // first byte too: 0xcf9, the ICH9 reset register, sits inside CONFIG_ADDRESS).
+        if (r && !r->mr->host() && r->offset + (addr - r->start) + size <= r->mr->size())
+            return io_read_sized(r->mr, r->offset + (addr - r->start), size);
         if (r && addr + size > r->end) {  // straddles two ranges: byte by byte
             u64 v = 0;
             for (unsigned i = 0; i < size; i++) v |= read(addr + i, 1) << (8 * i);
@@ -211,12 +217,14 @@ void AddressSpace::write(u64 addr, u64 value, unsigned size) {
         return;
     }
     if (addr + size > r->end) {
+        if (!r->mr->host() && r->offset + (addr - r->start) + size <= r->mr->size())
+            return io_write_sized(r->mr, r->offset + (addr - r->start), value, size);  // as read()
         for (unsigned i = 0; i < size; i++) write(addr + i, (value >> (8 * i)) & 0xff, 1);
         return;
     }
     u64 off = r->offset + (addr - r->start);
     if (r->mr->host()) {
-        if (r->mr->readonly()) return;
+        if (r->readonly) return;
         if (write_hook) write_hook(addr, size);
         std::memcpy(r->mr->host() + off, &value, size);
         return;
@@ -227,7 +235,7 @@ void AddressSpace::write(u64 addr, u64 value, unsigned size) {
 u8* AddressSpace::host_ptr(u64 addr, u64 len, bool write) {
     const FlatRange* r = lookup(addr);
     if (!r || !r->mr->host() || addr + len > r->end || addr + len < addr) return nullptr;
-    if (write && r->mr->readonly()) return nullptr;
+    if (write && r->readonly) return nullptr;
     return r->mr->host() + r->offset + (addr - r->start);
 }
 
@@ -251,7 +259,7 @@ bool AddressSpace::dma_write(u64 addr, const void* buf, u64 len) {
         if (!r) return false;
         u64 n = std::min(len, r->end - addr);
         if (r->mr->host()) {
-            if (!r->mr->readonly()) {
+            if (!r->readonly) {
                 if (write_hook) write_hook(addr, n);
                 std::memcpy(r->mr->host() + r->offset + (addr - r->start), in, n);
             }

@@ -32,7 +32,7 @@ public:
     void del_subregion(MemoryRegion* sub);
     void set_enabled(bool on);
     void set_alias_offset(u64 offset);
-    void set_readonly(bool ro);  // RAM that ignores writes (PAM "read RAM, write ROM" style)
+    void set_readonly(bool ro);  // RAM (or an alias of it) that ignores writes (PAM "read RAM" mode)
 
     const std::string& name() const { return name_; }
     Kind kind() const { return kind_; }
@@ -46,7 +46,7 @@ public:
     struct Sub { MemoryRegion* mr; u64 addr; int priority; };
     const std::vector<Sub>& subregions() const { return subs_; }
 
-    // Bumped on the root on every change below it: address spaces re-render when it moves.
+    // Bumped on every change at or below this region: address spaces re-render when it moves.
     u64 generation() const { return gen_; }
 
 private:
@@ -73,6 +73,7 @@ struct FlatRange {
     u64 start, end;
     MemoryRegion* mr;
     u64 offset;
+    bool readonly = false;  // ROM, read-only RAM, or seen through a read-only alias
 };
 
 class AddressSpace {

@@ -3,7 +3,8 @@
 # Idempotent and quiet when everything is present. Debian packages only.
 set -euo pipefail
 PKGS=(cmake ninja-build ccache clang-19 libcapstone-dev nasm binutils
-      libgtest-dev libgmock-dev libbenchmark-dev pkg-config seabios gdb)
+      libgtest-dev libgmock-dev libbenchmark-dev pkg-config seabios gdb
+      acpica-tools)
 case "${1:-}" in
     bench) PKGS+=(qemu-system-x86 bc) ;;
 esac

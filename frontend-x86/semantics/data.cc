@@ -408,6 +408,15 @@ void h_wait(CpuState& c, const Op&) {
 }
 Handler bind_wait(const DecodedInsn&, Op&) { return &h_wait; }
 Handler bind_nop(const DecodedInsn&, Op&) { return &h_nop; }
+// PAUSE (SDM Vol. 2B "PAUSE"): a spin-wait hint. With several vCPUs taking turns on one host
+// thread it ends this vCPU's turn, so the CPU holding the lock it spins on gets to run (as
+// QEMU's round-robin TCG does).
+void h_pause(CpuState& c, const Op& o) {
+    if (!c.yield_on_pause) return;
+    end_block(c, o.next_rip);
+    c.interrupt_request.fetch_or(IRQ_EXIT);
+}
+Handler bind_pause(const DecodedInsn&, Op&) { return &h_pause; }
 
 constexpr SemEntry kEntries[] = {
     {"mov", bind_mov, false}, {"movzx", bind_movx<false>, false}, {"movsx", bind_movx<true>, false},
@@ -433,7 +442,7 @@ constexpr SemEntry kEntries[] = {
     {"clc", bind_clc, false}, {"stc", bind_stc, false}, {"cmc", bind_cmc, false},
     {"cld", bind_cld, false}, {"std", bind_std, false},
     {"leave", bind_leave, false}, {"enter", bind_enter, false}, {"xlatb", bind_xlat, false},
-    {"nop", bind_nop, false}, {"wait", bind_wait, false}, {"pause", bind_nop, false}, {"endbr64", bind_nop, false},
+    {"nop", bind_nop, false}, {"wait", bind_wait, false}, {"pause", bind_pause, false}, {"endbr64", bind_nop, false},
     {"endbr32", bind_nop, false}, {"prefetchnta", bind_nop, false}, {"prefetcht0", bind_nop, false},
     {"prefetcht1", bind_nop, false}, {"prefetcht2", bind_nop, false}, {"prefetchw", bind_nop, false},
     {"prefetch", bind_nop, false}, {"lfence", bind_nop, false}, {"mfence", bind_nop, false},

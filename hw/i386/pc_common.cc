@@ -1,0 +1,78 @@
+// Shared PC board pieces (pc_common.h).
+#include "hw/i386/pc_common.h"
+
+#include <fstream>
+#include <iterator>
+#include "frontend-x86/cpu_model.h"
+#include "hw/char/debugcon.h"
+#include "hw/char/serial.h"
+
+namespace vireo {
+
+std::vector<u8> read_file(const std::string& path, const char* option) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw OptionError(std::string(option) + ": could not open '" + path + "'");
+    return std::vector<u8>(std::istreambuf_iterator<char>(f), {});
+}
+
+void create_cpus(Machine& m, const VmConfig& cfg) {
+    const std::string model_name = cfg.cpu_model.empty() ? "qemu64" : cfg.cpu_model;
+    const x86::CpuModel* model = x86::find_cpu_model(model_name);
+    if (!model) throw OptionError("-cpu: unknown CPU model '" + model_name + "'");
+    for (unsigned i = 0; i < cfg.smp.cpus; i++) {
+        x86::CpuState& c = m.add_cpu({});
+        x86::cpu_apply_model(c, *model);
+        m.reset_cpu(c);  // again: the model sets the reset signature
+    }
+}
+
+void add_user_devices(Machine& m, const VmConfig& cfg) {
+    for (const DeviceSpec& d : cfg.devices) {
+        const DeviceType* t = find_device_type(d.driver);
+        if (!t) throw OptionError("-device " + d.driver + ": device '" + d.driver + "' is unknown or not supported yet");
+        auto dev = t->create(d.props);
+        dev->id = d.id;
+        m.add_device(std::move(dev));
+    }
+}
+
+void add_serial_ports(Machine& m, const VmConfig& cfg, const std::function<IrqLine(unsigned)>& isa_irq) {
+    static constexpr u16 kPorts[4] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
+    static constexpr unsigned kIrqs[4] = {4, 3, 4, 3};
+    std::vector<std::string> serials = cfg.serials;
+    if (serials.empty() && !cfg.nodefaults) serials.push_back(cfg.nographic ? "stdio" : "null");
+    unsigned port = 0;
+    for (const std::string& s : serials) {
+        if (s == "none") continue;
+        if (port == 4) throw OptionError("-serial: too many serial ports (at most 4)");
+        Chardev* chr = m.add_chardev(chardev_from_shorthand(s, "-serial"));
+        auto uart = std::make_unique<Serial16550>(kPorts[port], kIrqs[port]);
+        uart->set_chardev(chr);
+        if (isa_irq) {
+            IrqLine line = isa_irq(kIrqs[port]);
+            uart->irq_line = [line](bool level) { line.set(level); };
+        }
+        m.set_serial(port, chr);
+        m.add_device(std::move(uart));
+        port++;
+    }
+}
+
+void add_debugcons(Machine& m, const VmConfig& cfg) {
+    u64 iobase = 0xe9;
+    for (const GlobalProp& g : cfg.globals) {
+        if (g.driver != "isa-debugcon") continue;
+        if (g.property != "iobase") throw OptionError("-global " + g.raw + ": property '" + g.property + "' not found");
+        KeyValues kv;
+        kv.add("iobase", g.value);
+        iobase = kv.get_number("iobase", 0xe9);
+        if (iobase > 0xffff) throw OptionError("-global " + g.raw + ": iobase out of range");
+    }
+    for (const std::string& d : cfg.debugcons) {
+        if (d == "none") continue;
+        Chardev* chr = m.add_chardev(chardev_from_shorthand(d, "-debugcon"));
+        m.add_device(std::make_unique<DebugCon>(static_cast<u16>(iobase), 0xe9, chr));
+    }
+}
+
+}  // namespace vireo
