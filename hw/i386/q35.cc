@@ -11,6 +11,7 @@
 #include "hw/acpi/ich9_pm.h"
 #include "hw/boards.h"
 #include "hw/i386/pc_common.h"
+#include "hw/input/i8042.h"
 #include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
 #include "hw/intc/ioapic.h"
@@ -19,6 +20,7 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/pci-host/q35_mch.h"
 #include "hw/pci/pci.h"
+#include "hw/timer/hpet.h"
 #include "hw/timer/i8254.h"
 #include "hw/timer/mc146818.h"
 
@@ -140,7 +142,7 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
         x86::CpuState* c = v.state.get();
         auto apic = std::make_unique<Apic>(c->cpu_index, m->clock(), *apic_bus);
         Apic* a = apic.get();
-        a->tsc = [mp] { return mp->tsc(); };
+        a->tsc = [mp, c] { return mp->tsc() + static_cast<u64>(c->tsc_offset); };
         a->cpu_signal = [c, a](u32 bits, bool set) {
             if (bits & x86::IRQ_SIPI) c->sipi_vector = a->sipi_vector();
             if (set) c->interrupt_request.fetch_or(bits);
@@ -206,17 +208,45 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
     pci->route_intx = [lpc](PciDevice& d, unsigned pin, bool level) { lpc->pci_intx(d, pin, level); };
 
     // Legacy devices behind the LPC.
+    // With the HPET in legacy replacement mode its timers 0 and 1 take over IRQ0 and IRQ8
+    // (HPET 1.0a 2.3.9.2.2): the PIT's and RTC's outputs are cut off meanwhile.
+    auto legacy = std::make_shared<bool>(false);
+    auto gated = [legacy](IrqLine line) {
+        return IrqLine(line.name, [legacy, line](bool level) { line.set(level && !*legacy); });
+    };
     auto pit_dev = std::make_unique<I8254>(m->clock());
     I8254* pit = pit_dev.get();
-    pit->irq0 = isa_irq(0);
+    pit->irq0 = gated(isa_irq(0));
     m->add_timer([pit] { return pit->next_event_ns(); }, [pit](u64 now) { pit->update(now); });
     m->add_device(std::move(pit_dev));
     auto rtc_dev = std::make_unique<Mc146818>(m->clock(), static_cast<u64>(std::time(nullptr)));
     Mc146818* rtc = rtc_dev.get();
-    rtc->irq = isa_irq(8);
+    rtc->irq = gated(isa_irq(8));
     m->add_timer([rtc] { return rtc->next_event_ns(); }, [rtc](u64 now) { rtc->update(now); });
     m->add_device(std::move(rtc_dev));
     fill_cmos(*rtc, cfg, ram);
+    if (cfg.machine_props.get_bool("hpet", true)) {
+        auto hpet_dev = std::make_unique<Hpet>(m->clock());
+        Hpet* hpet = hpet_dev.get();
+        for (unsigned n = 0; n < IoApic::kPins; n++) hpet->ioapic[n] = ioapic->input(n);
+        hpet->pic_irq0 = pic->input(0);
+        hpet->pic_irq8 = pic->input(8);
+        hpet->on_legacy_change = [legacy, pic, ioapic](bool on) {
+            *legacy = on;
+            if (!on) return;
+            pic->set_irq(0, false);
+            ioapic->set_irq(2, false);
+            pic->set_irq(8, false);
+            ioapic->set_irq(8, false);
+        };
+        m->add_timer([hpet] { return hpet->next_event_ns(); }, [hpet](u64 now) { hpet->update(now); });
+        m->add_device(std::move(hpet_dev));
+    }
+    auto kbc_dev = std::make_unique<I8042>();
+    kbc_dev->irq1 = isa_irq(1);
+    kbc_dev->irq12 = isa_irq(12);
+    kbc_dev->on_reset_request = [mp] { mp->request_reset(); };
+    m->add_device(std::move(kbc_dev));
     auto p92 = std::make_unique<Port92>();
     p92->on_reset_request = [mp] { mp->request_reset(); };
     m->add_device(std::move(p92));

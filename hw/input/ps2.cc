@@ -139,15 +139,16 @@ void Ps2Keyboard::key_event(u16 code, bool down) {
     if (!scanning_) return;
     const bool ext = (code >> 8) == 0xe0;
     const u8 c = code & 0xff;
+    // A whole sequence or nothing: a half-queued one would desynchronize the host.
     if (set_ == 1) {
         // Set 1 from the keyboard itself (translation off): make = code, break = code | 0x80.
         const u8 s1 = translate_set2(c);
-        if (room() < 2u) return;
+        if (room() < 1u + ext) return;
         if (ext) push(0xe0);
         push(static_cast<u8>(down ? s1 : s1 | 0x80));
     } else {
         // Set 2 (and set 3, not modelled separately): break = F0 prefix before the code.
-        if (room() < 3u) return;
+        if (room() < 1u + ext + !down) return;
         if (ext) push(0xe0);
         if (!down) push(0xf0);
         push(c);

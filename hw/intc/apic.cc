@@ -109,11 +109,14 @@ void Apic::power_up_state() {
     timer_next_ = kNever;
     tsc_deadline_ = 0;
     extint_msg_ = 0;
-    sipi_vector_ = 0;
 }
 
 void Apic::reset() {
+    // 10.4.4: after RESET IA32_APIC_BASE is 0xfee00000, enabled, xAPIC mode, BSP flag on the
+    // bootstrap processor (as Machine::reset_cpu sets CpuState::apic_base).
+    base_ = kDefaultBase | kBaseEnable | (initial_id_ == 0 ? kBaseBsp : 0);
     id_ = initial_id_;
+    sipi_vector_ = 0;
     power_up_state();
     // As QEMU's apic_reset_common: the BSP's LINT0 starts as ExtINT, which is what every BIOS
     // programs (FIRMWARE.md §4), so the 8259 works before the firmware touches the APIC.
@@ -305,7 +308,7 @@ bool Apic::write_reg(unsigned idx, u64 v, bool x2) {
         return true;
     }
     // Read-only registers: ignored in xAPIC mode, #GP in x2APIC mode.
-    if (idx == kVer || idx == kPpr || idx == kCurCount || (idx >= kIsr && idx < kIrr + 8)) return !x2;
+    if (idx == kVer || idx == kApr || idx == kPpr || idx == kCurCount || (idx >= kIsr && idx < kIrr + 8)) return !x2;
     return false;
 }
 
@@ -432,7 +435,12 @@ void Apic::deliver(u8 vector, DeliveryMode mode, bool level_triggered) {
     case DeliveryMode::LowestPriority: accept_fixed(vector, level_triggered); break;
     case DeliveryMode::Smi: signal(x86::IRQ_SMI, true); break;
     case DeliveryMode::Nmi: signal(x86::IRQ_NMI, true); break;
-    case DeliveryMode::Init: signal(x86::IRQ_INIT, true); break;
+    case DeliveryMode::Init:
+        // 10.4.7.3: the APIC itself resets on accepting the INIT; the CPU does its part when it
+        // takes IRQ_INIT.
+        init_reset();
+        signal(x86::IRQ_INIT, true);
+        break;
     case DeliveryMode::StartUp:
         sipi_vector_ = vector;
         signal(x86::IRQ_SIPI, true);

@@ -87,8 +87,9 @@ public:
     const char* type_name() const override { return "apic"; }
     // Maps nothing: the board maps make_region() once for all CPUs.
     void realize(Machine&) override {}
-    // Power-up reset (SDM Vol. 3A 10.4.7.1). The BSP's LINT0 comes up as ExtINT (as QEMU
-    // does, standing in for the BIOS) so the 8259 reaches the CPU at once.
+    // RESET (SDM Vol. 3A 10.4.7.1), IA32_APIC_BASE included (10.4.4: enabled, xAPIC, BSP flag
+    // when the APIC ID is 0). The BSP's LINT0 comes up as ExtINT (as QEMU does, standing in for
+    // the BIOS) so the 8259 reaches the CPU at once.
     void reset() override;
     void describe_state(StateVisitor& v) override;
 
@@ -131,6 +132,7 @@ public:
     // Start-up vector of the last SIPI (10.6.1: the AP starts at vector * 0x1000).
     u8 sipi_vector() const { return sipi_vector_; }
     // INIT (10.4.7.3): power-up state except the APIC ID and the APIC base (and x2APIC mode).
+    // deliver(Init) already calls it; calling it again when the CPU takes IRQ_INIT is harmless.
     void init_reset();
 
     // Timer: the next expiry in clock ns (~0 = none) and bring the timer up to `now`.

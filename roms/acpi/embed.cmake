@@ -5,8 +5,9 @@ file(READ "${IN}" hex HEX)
 string(LENGTH "${hex}" nhex)
 math(EXPR nbytes "${nhex} / 2")
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-# 16 bytes a line
-string(REGEX REPLACE "((0x..,){16})" "\\1\n    " bytes "${bytes}")
+# 16 bytes a line (CMake regexes have no {n} repetition)
+string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)"
+       "\\1\n    " bytes "${bytes}")
 file(WRITE "${OUT}.tmp"
 "// Generated from ${IN} by roms/acpi/embed.cmake; do not edit.
 #include <cstddef>

@@ -559,8 +559,7 @@ TEST_F(ApicTest, InitSipiSequence) {
     signals[1] = 0;
     ipi(0, 1, 0x8500);
     EXPECT_FALSE(signals[1] & x86::IRQ_INIT);
-    // The CPU performs INIT and resets its APIC: 10.4.7.3 keeps the ID and the base.
-    a(2).init_reset();
+    // 10.4.7.3: the APIC resets on accepting INIT, keeping the ID and the base.
     EXPECT_EQ(a(2).mmio_read(kId), 0x07000000u);
     EXPECT_TRUE(a(2).hw_enabled());
     EXPECT_EQ(a(2).mmio_read(kTpr), 0u);
@@ -568,6 +567,9 @@ TEST_F(ApicTest, InitSipiSequence) {
     EXPECT_EQ(a(2).mmio_read(kLvtTimer), kMasked);
     EXPECT_FALSE(irr(2, 0x80));
     EXPECT_FALSE(signals[2] & x86::IRQ_HARD);
+    // The CPU calling init_reset() again when it takes IRQ_INIT changes nothing.
+    a(2).init_reset();
+    EXPECT_EQ(a(2).mmio_read(kId), 0x07000000u);
     // SIPI (110) with vector 0x9f: the AP starts at 0x9f000 (10.6.1, 8.4.4.1).
     ipi(0, 0, 0xc0000 | 0x4600 | 0x9f);
     for (unsigned i = 1; i < kCpus; i++) {
@@ -681,6 +683,14 @@ TEST_F(ApicTest, HardwareDisableReturnsToPowerUpState) {
     EXPECT_EQ(a(1).mmio_read(kSvr), 0xffu);
     EXPECT_FALSE(irr(1, 0x90));
     EXPECT_FALSE(irr(1, 0x91));
+    // RESET brings IA32_APIC_BASE back (10.4.4), as Machine::reset_cpu does for the CPU side.
+    a(1).set_base(Apic::kDefaultBase);
+    a(1).reset();
+    EXPECT_EQ(a(1).base(), Apic::kDefaultBase | Apic::kBaseEnable);
+    a(0).set_base(Apic::kDefaultBase | Apic::kBaseEnable | Apic::kBaseX2apic | Apic::kBaseBsp);
+    a(0).reset();
+    EXPECT_EQ(a(0).base(), Apic::kDefaultBase | Apic::kBaseEnable | Apic::kBaseBsp);
+    EXPECT_FALSE(a(0).x2apic_mode());
 }
 
 TEST_F(ApicTest, SaveRestoreMidTimer) {

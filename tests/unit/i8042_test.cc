@@ -246,6 +246,25 @@ TEST_F(I8042Test, IntelliMouseKnockAndPackets) {
     EXPECT_EQ(aux(0xeb), (V{0xfa, 0x08, 0x03, 0x02}));
 }
 
+TEST_F(I8042Test, LinuxAuxDetection) {
+    // i8042_check_aux: the controller has an AUX port if A7 sets and A8 clears command byte
+    // bit 5 ...
+    cmd(0xa7);
+    cmd(0x20);
+    EXPECT_EQ(drain().at(0) & I8042::kCbAuxDisable, I8042::kCbAuxDisable);
+    cmd(0xa8);
+    cmd(0x20);
+    EXPECT_EQ(drain().at(0) & I8042::kCbAuxDisable, 0);
+    // ... and an AUX loopback (D3 A5) with the AUX interrupt enabled raises IRQ12, not IRQ1.
+    cmd(0x60, I8042::kCbAuxInt | I8042::kCbKbdInt);
+    cmd(0xd3, 0xa5);
+    EXPECT_TRUE(irq12);
+    EXPECT_FALSE(irq1);
+    EXPECT_EQ(inb(0x60), 0xa5);
+    EXPECT_FALSE(irq12);
+    EXPECT_EQ(irq12_rises, 1);
+}
+
 TEST_F(I8042Test, ResetAndA20ThroughTheOutputPort) {
     // FE pulses output port bit 0, the CPU reset line (Linux reboot "kbd" method).
     cmd(0xfe);
@@ -292,6 +311,94 @@ TEST_F(I8042Test, SaveRestoreMidSequence) {
     EXPECT_EQ(got, (V{0x11, 0x9e, 0xfa, 0xfa}));
     EXPECT_EQ(k2->keyboard().leds(), 2u);
     EXPECT_EQ(k2->command_byte(), 0x41u);
+}
+
+// ---- the PS/2 devices on their own -------------------------------------------------------------
+
+std::vector<u8> pop_all(Ps2Device& d) {
+    std::vector<u8> r;
+    while (d.has_data()) r.push_back(d.pop());
+    return r;
+}
+
+TEST(Ps2Test, KeyboardQueueResendTypematicAndSets) {
+    Ps2Keyboard k;
+    k.reset();
+    // The keyboard's buffer holds 16 bytes; what does not fit is not queued.
+    for (int i = 0; i < 10; i++) k.key_event(0x1c, true);
+    std::vector<u8> q = pop_all(k);
+    EXPECT_EQ(q.size(), 10u);
+    for (int i = 0; i < 10; i++) k.key_event(0x1c, false);  // F0 1C: 2 bytes each
+    EXPECT_EQ(pop_all(k).size(), 16u) << "eight breaks fit in 16 bytes";
+    for (int i = 0; i < 6; i++) k.key_event(0xe075, false);  // E0 F0 75: 3 bytes each
+    EXPECT_EQ(pop_all(k).size(), 15u) << "whole sequences only: five, not five and a third";
+    // Resend (FE): the last byte sent again.
+    k.write(0xee);
+    EXPECT_EQ(pop_all(k), V{0xee});
+    k.write(0xfe);
+    EXPECT_EQ(pop_all(k), V{0xee});
+    // Set Typematic Rate/Delay (F3): FA, argument, FA.
+    k.write(0xf3);
+    k.write(0x20);
+    EXPECT_EQ(pop_all(k), (V{0xfa, 0xfa}));
+    EXPECT_EQ(k.typematic(), 0x20u);
+    // Set Default (F6) restores it.
+    k.write(0xf6);
+    EXPECT_EQ(pop_all(k), V{0xfa});
+    EXPECT_EQ(k.typematic(), 0x2bu);
+    // Scan code set 1 from the keyboard: break = make | 80h, E0 prefix kept.
+    k.write(0xf0);
+    k.write(0x01);
+    pop_all(k);
+    k.key_event(0x1c, true);
+    k.key_event(0x1c, false);
+    k.key_event(0xe075, false);
+    EXPECT_EQ(pop_all(k), (V{0x1e, 0x9e, 0xe0, 0xc8}));
+    // An invalid scan code set number gets Resend (FE).
+    k.write(0xf0);
+    k.write(0x07);
+    EXPECT_EQ(pop_all(k), (V{0xfa, 0xfe}));
+    // Default Disable (F5): no scanning; Enable (F4) clears the buffer and restarts it.
+    k.write(0xf5);
+    k.key_event(0x1c, true);
+    EXPECT_EQ(pop_all(k), V{0xfa});
+    k.write(0xf4);
+    EXPECT_EQ(pop_all(k), V{0xfa});
+    k.key_event(0x1c, true);
+    EXPECT_EQ(pop_all(k), V{0x1c}) << "F5 restored set 2";
+}
+
+TEST(Ps2Test, MouseStatusWrapAndHeldBackMotion) {
+    Ps2Mouse ms;
+    ms.reset();
+    // Status Request (E9) byte 1 reports the buttons as left = bit 2, middle = bit 1,
+    // right = bit 0 (unlike the packet's L=0, R=1, M=2).
+    ms.move(0, 0, 0, 0x01);  // left down; reporting off, nothing sent
+    EXPECT_FALSE(ms.has_data());
+    ms.write(0xe9);
+    EXPECT_EQ(pop_all(ms), (V{0xfa, 0x04, 0x02, 100}));
+    ms.move(0, 0, 0, 0x06);  // right + middle
+    ms.write(0xe9);
+    EXPECT_EQ(pop_all(ms), (V{0xfa, 0x03, 0x02, 100}));
+    // Wrap mode (EE): bytes are echoed until Reset Wrap Mode (EC).
+    ms.write(0xee);
+    ms.write(0x12);
+    ms.write(0xf4);
+    ms.write(0xec);
+    EXPECT_EQ(pop_all(ms), (V{0xfa, 0x12, 0xf4, 0xfa}));
+    EXPECT_FALSE(ms.reporting()) << "F4 was echoed, not executed";
+    // Stream mode with the queue full: motion accumulates and goes out once it drains.
+    ms.write(0xf4);
+    pop_all(ms);
+    for (int i = 0; i < 5; i++) ms.move(1, 0, 0, 0);  // 5 packets = 15 bytes
+    ms.move(2, 0, 0, 0);                             // no room: held
+    ms.move(3, 0, 0, 0);
+    std::vector<u8> q = pop_all(ms);
+    ASSERT_EQ(q.size(), 18u);
+    EXPECT_EQ((V{q[15], q[16], q[17]}), (V{0x08, 0x05, 0x00})) << "the held motion, summed";
+    // Unknown command: Resend.
+    ms.write(0x00);
+    EXPECT_EQ(pop_all(ms), V{0xfe});
 }
 
 }  // namespace

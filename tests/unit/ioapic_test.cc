@@ -232,6 +232,17 @@ TEST_F(IoApicTest, LogicalBroadcastAndNmi) {
     EXPECT_FALSE(signals[1] & x86::IRQ_NMI);
 }
 
+TEST_F(IoApicTest, ExtIntModeAsksThe8259) {
+    // 3.2.4 delivery mode 111 (ExtINT): the local APIC gets the vector from the 8259's INTA
+    // (Linux check_timer's "through 8259A" route).
+    route(0, 0x700, 0);
+    io->input(0).raise();
+    EXPECT_TRUE(apic(0).has_extint());
+    EXPECT_TRUE(signals[0] & x86::IRQ_HARD);
+    EXPECT_EQ(apic(0).acknowledge(), Apic::kExtInt);
+    EXPECT_FALSE(apic(0).has_extint());
+}
+
 TEST_F(IoApicTest, EndToEndLevelInterrupt) {
     // Linux's pattern for a level-triggered PCI interrupt: IO APIC -> bus -> local APIC ->
     // INTA -> handler -> device deasserts -> EOI -> bus EOI -> remote IRR cleared.
