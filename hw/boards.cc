@@ -9,8 +9,9 @@ namespace vireo {
 namespace {
 
 const MachineType kMachines[] = {
-    {"mini", "Minimal PC: RAM, 16550 UARTs, isa-debug-exit; Multiboot -kernel (default)", true, create_mini},
-    {"q35", "Standard PC (Q35 + ICH9, 2009) with SeaBIOS", false, create_q35},
+    {"q35", "Standard PC (Q35 + ICH9, 2009) with SeaBIOS (default)", true, create_q35},
+    {"pc-q35-7.2", "Standard PC (Q35 + ICH9, 2009), the machine QEMU 7.2 calls q35", false, create_q35},
+    {"mini", "Minimal PC without firmware: RAM, 8259, 8254, 16550 UARTs; Multiboot -kernel loaded directly", false, create_mini},
 };
 
 u64 number_prop(const KeyValues& p, const char* key, u64 def) {

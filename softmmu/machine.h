@@ -54,6 +54,13 @@ public:
     Device* add_device(std::unique_ptr<Device> d);
     const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
     Chardev* add_chardev(std::unique_ptr<Chardev> c);
+    const std::vector<std::unique_ptr<Chardev>>& chardevs() const { return chardevs_; }
+    // The chardev labelled `label` (a -chardev id, "serial0", ...), or nullptr.
+    Chardev* find_chardev(std::string_view label) const {
+        for (const auto& c : chardevs_)
+            if (c->label == label) return c.get();
+        return nullptr;
+    }
     // The chardev for the n-th -serial, or nullptr.
     Chardev* serial(unsigned n) const { return n < serials_.size() ? serials_[n] : nullptr; }
     void set_serial(unsigned n, Chardev* c);
@@ -79,6 +86,11 @@ public:
     void request_reset();
     // Called on reset, after the CPUs are reset (the board reloads what it loaded).
     std::function<void()> on_reset;
+    bool exit_pending() const { return exit_requested_; }
+    // The power button (monitor system_powerdown); the board wires it (ICH9 PM power_button()).
+    std::function<void()> on_powerdown;
+    // Extra `info qtree` lines for a device ("addr = 1f.0" for PCI); the board may set it.
+    std::function<std::string(const Device&)> device_props;
 
     // Logging (-d / -D).
     void set_log(unsigned mask, FILE* f) { log_mask_ = mask; log_file_ = f; }

@@ -19,7 +19,8 @@ Capabilities capabilities() {
     for (const std::string& n : x86::cpu_model_names()) caps.cpu_models.insert(n);
     caps.accelerators = {"tcg"};
     for (const DeviceType& t : device_types()) caps.device_types.insert(t.name);
-    caps.chardev_backends = {"stdio", "file", "null", "none"};
+    caps.chardev_backends = {"stdio", "file", "null", "none", "socket", "pty", "ringbuf", "memory", "pipe"};
+    caps.monitor = true;
     caps.display_types = {"none"};
     caps.serial_ports = 4;
     caps.kernel_boot = true;

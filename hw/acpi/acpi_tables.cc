@@ -131,12 +131,38 @@ size_t build_facs(FileBuilder& t) {
     return start;
 }
 
-size_t build_dsdt(FileBuilder& t) {
+// The placeholder bounds of the 64-bit window in roms/acpi/q35-dsdt.asl: a QWordMemory
+// descriptor (6.4.3.5.1) holds granularity, minimum, maximum, translation and length, each
+// 8 bytes; minimum and maximum sit back to back.
+constexpr u64 kHole64MinPlaceholder = 0x5649524530000000ull;
+constexpr u64 kHole64MaxPlaceholder = 0x564952453fffffffull;
+
+void patch_hole64(std::vector<u8>& aml, const PciWindow64& w) {
+    u8 pat[16];
+    for (int i = 0; i < 8; i++) {
+        pat[i] = static_cast<u8>(kHole64MinPlaceholder >> (8 * i));
+        pat[8 + i] = static_cast<u8>(kHole64MaxPlaceholder >> (8 * i));
+    }
+    size_t found = 0, at = 0;
+    for (size_t i = 0; i + sizeof pat <= aml.size(); i++)
+        if (std::memcmp(&aml[i], pat, sizeof pat) == 0) {
+            found++;
+            at = i;
+        }
+    // A build-time invariant of the ASL, not a guest or user error.
+    if (found != 1 || at + 32 > aml.size()) throw std::logic_error("q35 DSDT: 64-bit window placeholder not found once");
+    put_le(aml, at, w.first, 8);
+    put_le(aml, at + 8, w.last, 8);
+    put_le(aml, at + 24, w.last - w.first + 1, 8);  // after the translation offset
+}
+
+size_t build_dsdt(FileBuilder& t, const AcpiConfig& c) {
     const size_t start = t.size();
-    std::span<const u8> aml = q35_dsdt();
+    std::span<const u8> raw = q35_dsdt();
+    std::vector<u8> aml(raw.begin(), raw.end());
+    patch_hole64(aml, q35_pci_hole64(c));
     t.bytes(aml.data(), aml.size());
-    // iasl's checksum is valid already; recomputing is harmless and keeps every table under
-    // the loader's control.
+    // The patch broke iasl's checksum: recompute it here and in the loader.
     t.set_checksum(start, aml.size(), start + kChecksumOffset);
     return start;
 }
@@ -309,6 +335,12 @@ size_t build_rsdt(FileBuilder& t, const std::vector<size_t>& tables) {
 
 }  // namespace
 
+PciWindow64 q35_pci_hole64(const AcpiConfig& c) {
+    constexpr u64 kGiB = 1ull << 30;
+    const u64 first = (4 * kGiB + c.ram_above_4g + kGiB - 1) & ~(kGiB - 1);
+    return {first, first + c.pci_hole64_size - 1};
+}
+
 AcpiBlobs build_q35_acpi(const AcpiConfig& c) {
     std::vector<u32> apic_ids = c.apic_ids;
     if (apic_ids.empty())
@@ -319,6 +351,8 @@ AcpiBlobs build_q35_acpi(const AcpiConfig& c) {
     // The DSDT's 32-bit PCI window is fixed at [0xc0000000, 0xfec00000), above ECAM.
     if (c.mcfg_base + c.mcfg_size > 0xc0000000ull || c.ram_below_4g > c.mcfg_base)
         throw std::invalid_argument("ACPI: RAM or ECAM overlaps the DSDT's PCI window");
+    if (c.pci_hole64_size == 0 || (c.pci_hole64_size >> 40) || (c.ram_above_4g >> 46))
+        throw std::invalid_argument("ACPI: the 64-bit PCI window must be non-empty and below 1 TiB in size");
 
     AcpiBlobs out;
     TableLoader loader;
@@ -326,7 +360,7 @@ AcpiBlobs build_q35_acpi(const AcpiConfig& c) {
     loader.alloc(kAcpiTablesFile, 64, false);
     FileBuilder t(kAcpiTablesFile, out.tables, loader);
     const size_t facs = build_facs(t);
-    const size_t dsdt = build_dsdt(t);
+    const size_t dsdt = build_dsdt(t, c);
     std::vector<size_t> rsdt_entries;
     rsdt_entries.push_back(build_fadt(t, c, static_cast<unsigned>(apic_ids.size()), facs, dsdt));
     rsdt_entries.push_back(build_madt(t, c, apic_ids));

@@ -26,6 +26,10 @@ struct AcpiConfig {
     // RAM below 4 GiB: only checked against the DSDT's fixed 32-bit PCI window (which starts
     // above ECAM, at mcfg_base + mcfg_size), since QEMU's q35 never puts RAM there.
     u64 ram_below_4g = 0;
+    // RAM from 4 GiB up. The 64-bit PCI window in PCI0._CRS starts at the next 1 GiB boundary
+    // above it and is pci_hole64_size long (QEMU q35: pc_pci_hole64_start, default 32 GiB).
+    u64 ram_above_4g = 0;
+    u64 pci_hole64_size = 32ull << 30;
     u32 lapic_addr = 0xfee00000;
     u32 ioapic_addr = 0xfec00000;
     u8 ioapic_id = 0;
@@ -57,7 +61,13 @@ inline constexpr const char* kTableLoaderFile = "etc/table-loader";
 AcpiBlobs build_q35_acpi(const AcpiConfig& cfg);
 // Adds the three files to fw_cfg.
 void install_acpi(FwCfg& fw, const AcpiBlobs& blobs);
-// The compiled DSDT (AML, with its header), as linked into the binary.
+// The compiled DSDT (AML, with its header), as linked into the binary: the 64-bit window in
+// PCI0._CRS still holds its placeholder bounds (build_q35_acpi patches them).
 std::span<const u8> q35_dsdt();
+// Where build_q35_acpi puts the 64-bit PCI window: [first, last].
+struct PciWindow64 {
+    u64 first, last;
+};
+PciWindow64 q35_pci_hole64(const AcpiConfig& cfg);
 
 }  // namespace vireo

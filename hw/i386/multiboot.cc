@@ -40,26 +40,21 @@ long find_header(const std::vector<u8>& img) {
     throw OptionError("-kernel: " + path + ": " + why);
 }
 
-void copy_in(Machine& m, u64 addr, const u8* src, u64 len, const std::string& path) {
-    if (addr + len > m.ram_size() || addr + len < addr) bad(path, "segment does not fit in RAM");
-    std::memcpy(m.ram() + addr, src, len);
-}
 }  // namespace
 
 bool is_multiboot(const std::vector<u8>& image) { return find_header(image) >= 0; }
 
-void multiboot_load(Machine& m, x86::CpuState& c, const std::vector<u8>& img, const std::string& cmdline,
-                    const std::string& path) {
-    using namespace x86;
+MultibootImage multiboot_build(const std::vector<u8>& img, const std::string& cmdline, const std::string& path,
+                               u64 ram) {
     long h = find_header(img);
     if (h < 0) bad(path, "no Multiboot header");
     const u32 flags = rd32(img, h + 4);
-    if (flags & 0xfffc) {
-        // Bits 0-15 the loader must understand (3.1.2): we know 0 (align), 1 (mem info), 16.
-        if (flags & 0xfff8) bad(path, "unsupported required Multiboot flags");
-    }
+    // Bits 0-15 the loader must understand (3.1.2): we know 0 (align), 1 (mem info), 2 (video
+    // mode, a request we may ignore); bit 16 is the a.out kludge.
+    if (flags & 0xfff8) bad(path, "unsupported required Multiboot flags");
+    struct Segment { u64 addr; const u8* data; u64 filesz, memsz; };
+    std::vector<Segment> segs;
     u64 entry = 0;
-    u64 kernel_end = 0;
     if (flags & (1u << 16)) {
         // a.out kludge (3.1.3): header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr.
         u32 header_addr = rd32(img, h + 12), load_addr = rd32(img, h + 16);
@@ -68,12 +63,7 @@ void multiboot_load(Machine& m, x86::CpuState& c, const std::vector<u8>& img, co
         u64 file_off = static_cast<u64>(h) - (header_addr - load_addr);
         u64 len = load_end ? load_end - load_addr : img.size() - file_off;
         if (file_off > img.size() || file_off + len > img.size()) bad(path, "a.out kludge addresses outside the file");
-        copy_in(m, load_addr, img.data() + file_off, len, path);
-        if (bss_end > load_addr + len) {
-            if (bss_end > m.ram_size()) bad(path, "bss does not fit in RAM");
-            std::memset(m.ram() + load_addr + len, 0, bss_end - load_addr - len);
-        }
-        kernel_end = std::max<u64>(bss_end, load_addr + len);
+        segs.push_back({load_addr, img.data() + file_off, len, std::max<u64>(len, bss_end > load_addr ? bss_end - load_addr : 0)});
     } else {
         if (img.size() < 52 || std::memcmp(img.data(), "\x7f" "ELF", 4) != 0) bad(path, "not an ELF file");
         const bool elf64 = img[4] == 2;
@@ -90,26 +80,36 @@ void multiboot_load(Machine& m, x86::CpuState& c, const std::vector<u8>& img, co
             u64 paddr = elf64 ? rd64(img, ph + 24) : rd32(img, ph + 12);
             u64 filesz = elf64 ? rd64(img, ph + 32) : rd32(img, ph + 16);
             u64 memsz = elf64 ? rd64(img, ph + 40) : rd32(img, ph + 20);
-            if (off + filesz > img.size() || filesz > memsz) bad(path, "segment outside the file");
-            if (paddr + memsz > m.ram_size() || paddr + memsz < paddr) bad(path, "segment does not fit in RAM");
-            std::memcpy(m.ram() + paddr, img.data() + off, filesz);
-            std::memset(m.ram() + paddr + filesz, 0, memsz - filesz);
-            kernel_end = std::max(kernel_end, paddr + memsz);
+            if (off > img.size() || filesz > img.size() - off || filesz > memsz) bad(path, "segment outside the file");
+            if (memsz) segs.push_back({paddr, img.data() + off, filesz, memsz});
         }
         if (entry >= (1ull << 32)) bad(path, "entry point above 4 GiB");
     }
-    if (kernel_end > 0 && kernel_end <= kInfoAddr + 0x1000 && kernel_end > kInfoAddr) bad(path, "kernel overlaps the boot information");
+    if (segs.empty()) bad(path, "nothing to load");
+    MultibootImage out;
+    out.entry = static_cast<u32>(entry);
+    u64 lo = ~0ull, hi = 0;
+    for (const Segment& sg : segs) {
+        if (sg.addr + sg.memsz < sg.addr || sg.addr + sg.memsz > ram) bad(path, "segment does not fit in RAM");
+        lo = std::min(lo, sg.addr);
+        hi = std::max(hi, sg.addr + sg.memsz);
+    }
+    const u64 info = kInfoAddr, info_size = 0x1000;
+    if (lo < info + info_size && hi > info) bad(path, "kernel overlaps the boot information");
+    out.load_addr = lo;
+    out.image.assign(hi - lo, 0);
+    for (const Segment& sg : segs) std::memcpy(out.image.data() + (sg.addr - lo), sg.data, sg.filesz);
 
     // Boot information (3.3): mem_lower/upper, cmdline, memory map, boot loader name.
-    const u64 ram = m.ram_size();
-    const u64 info = kInfoAddr, mmap = info + 0x100, strs = info + 0x400;
-    u8* base = m.ram();
-    std::memset(base + info, 0, 0x1000);
+    const u64 mmap = 0x100, strs = 0x400;  // offsets in the block
+    out.info_addr = info;
+    out.info.assign(info_size, 0);
+    u8* base = out.info.data();
     auto put32 = [&](u64 a, u32 v) { std::memcpy(base + a, &v, 4); };
     auto put64 = [&](u64 a, u64 v) { std::memcpy(base + a, &v, 8); };
     u32 mbflags = 1u | (1u << 6) | (1u << 9);  // mem, mmap, boot loader name
-    put32(info + 4, 640);
-    put32(info + 8, static_cast<u32>(std::min<u64>((ram - 0x100000) / 1024, 0xffffffffu)));
+    put32(4, 640);
+    put32(8, static_cast<u32>(std::min<u64>((ram - 0x100000) / 1024, 0xffffffffu)));
     struct Range { u64 base, len; u32 type; };
     const Range ranges[] = {{0, 0x9fc00, 1}, {0x9fc00, 0x400, 2}, {0xf0000, 0x10000, 2}, {0x100000, ram - 0x100000, 1}};
     u64 p = mmap;
@@ -120,18 +120,27 @@ void multiboot_load(Machine& m, x86::CpuState& c, const std::vector<u8>& img, co
         put32(p + 20, r.type);
         p += 24;
     }
-    put32(info + 44, static_cast<u32>(p - mmap));
-    put32(info + 48, static_cast<u32>(mmap));
+    put32(44, static_cast<u32>(p - mmap));
+    put32(48, static_cast<u32>(info + mmap));
     std::string cl = path + (cmdline.empty() ? "" : " " + cmdline);
     if (cl.size() > 0xa00) bad(path, "command line too long");
     std::memcpy(base + strs, cl.c_str(), cl.size() + 1);
-    put32(info + 16, static_cast<u32>(strs));
+    put32(16, static_cast<u32>(info + strs));
     mbflags |= 1u << 2;
     const char* name = "Vireo";
     u64 name_at = strs + cl.size() + 1;
     std::memcpy(base + name_at, name, std::strlen(name) + 1);
-    put32(info + 64, static_cast<u32>(name_at));
-    put32(info, mbflags);
+    put32(64, static_cast<u32>(info + name_at));
+    put32(0, mbflags);
+    return out;
+}
+
+void multiboot_load(Machine& m, x86::CpuState& c, const std::vector<u8>& img, const std::string& cmdline,
+                    const std::string& path) {
+    using namespace x86;
+    const MultibootImage mb = multiboot_build(img, cmdline, path, m.ram_size());
+    std::memcpy(m.ram() + mb.load_addr, mb.image.data(), mb.image.size());
+    std::memcpy(m.ram() + mb.info_addr, mb.info.data(), mb.info.size());
 
     // Machine state (3.2): 32-bit protected mode, flat 4 GiB segments, paging off, IF=0.
     c.cr0 = (c.cr0 | CR0_PE) & ~(CR0_PG | CR0_CD | CR0_NW);
@@ -139,8 +148,8 @@ void multiboot_load(Machine& m, x86::CpuState& c, const std::vector<u8>& img, co
     c.eflags = 2;
     set_flags_eager(c, 0);
     c.gpr[RAX] = kBootMagic;
-    c.gpr[RBX] = info;
-    c.rip = entry;
+    c.gpr[RBX] = mb.info_addr;
+    c.rip = mb.entry;
     c.cpl = 0;
     update_mode(c);
     tlb_flush_all(c);

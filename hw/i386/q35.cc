@@ -10,6 +10,7 @@
 #include "frontend-x86/msr.h"
 #include "hw/acpi/ich9_pm.h"
 #include "hw/boards.h"
+#include "hw/i386/multiboot.h"
 #include "hw/i386/pc_common.h"
 #include "hw/input/i8042.h"
 #include "hw/intc/apic.h"
@@ -25,6 +26,9 @@
 #include "hw/timer/mc146818.h"
 
 namespace vireo {
+
+extern const unsigned char multiboot_rom[];
+extern const std::size_t multiboot_rom_size;
 
 namespace {
 
@@ -97,6 +101,19 @@ void fill_cmos(Mc146818& rtc, const VmConfig& cfg, const RamLayout& ram) {
     rtc.set_cmos(0x38, static_cast<u8>(bds[2] << 4 | 1));  // bit 0: no floppy boot signature check
     rtc.set_cmos(0x10, 0);  // no floppy drives
     rtc.set_cmos(0x14, 0x06);  // equipment: FPU, PS/2 mouse
+}
+
+// An option ROM image as SeaBIOS wants it (PCI Firmware 3.0 / BIOS Boot Specification): the
+// size byte in 512-byte units and a checksum byte that makes all bytes sum to zero.
+std::vector<u8> option_rom(const unsigned char* data, size_t size) {
+    std::vector<u8> rom(data, data + size);
+    rom.resize((rom.size() + 511) / 512 * 512, 0);
+    rom[2] = static_cast<u8>(rom.size() / 512);
+    rom.back() = 0;
+    u8 sum = 0;
+    for (u8 b : rom) sum = static_cast<u8>(sum + b);
+    rom.back() = static_cast<u8>(-sum);
+    return rom;
 }
 
 std::vector<u8> e820_table(const RamLayout& ram) {
@@ -277,8 +294,27 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
     }
 
     add_user_devices(*m, cfg);
-    if (!cfg.kernel.empty()) throw OptionError("-kernel: not supported on the q35 machine yet");
-    if (!cfg.initrd.empty()) throw OptionError("-initrd: only allowed with -kernel");
+    if (!cfg.kernel.empty()) {
+        const std::vector<u8> image = read_file(cfg.kernel, "-kernel");
+        if (!is_multiboot(image))
+            throw OptionError("-kernel: " + cfg.kernel + ": not a Multiboot image (Linux bzImage is not supported yet)");
+        if (!cfg.initrd.empty()) throw OptionError("-initrd: Multiboot modules are not supported yet");
+        // As QEMU: the image and information go through fw_cfg, and an option ROM that
+        // SeaBIOS boots first copies them into place and enters the kernel.
+        const MultibootImage mb = multiboot_build(image, cfg.append, cfg.kernel, ram.below_4g);
+        fw->add_u32(k::kKernelAddr, static_cast<u32>(mb.load_addr));
+        fw->add_u32(k::kKernelSize, static_cast<u32>(mb.image.size()));
+        fw->add_bytes(k::kKernelData, mb.image);
+        fw->add_u32(k::kKernelEntry, mb.entry);
+        fw->add_u32(k::kInitrdAddr, static_cast<u32>(mb.info_addr));
+        fw->add_u32(k::kInitrdSize, static_cast<u32>(mb.info.size()));
+        fw->add_bytes(k::kInitrdData, mb.info);
+        fw->add_file("genroms/multiboot.bin", option_rom(multiboot_rom, multiboot_rom_size));
+        const std::string order = "/rom@genroms/multiboot.bin\n";
+        fw->add_file("bootorder", std::vector<u8>(order.begin(), order.end()));
+    } else if (!cfg.initrd.empty()) {
+        throw OptionError("-initrd: only allowed with -kernel");
+    }
 
     // Chardevs last: an error above must not leave a half-written file behind.
     add_serial_ports(*m, cfg, isa_irq);

@@ -8,7 +8,8 @@
  * Fixed facts this table relies on (the board must match them):
  *   - ECAM (PCIEXBAR) at 0xb0000000, 256 MiB; RAM below 4 GiB never reaches past it (QEMU
  *     pc_q35.c: lowmem = 2 GiB when RAM >= 0xb0000000, else all of RAM), so the 32-bit PCI
- *     window is always [0xc0000000, 0xfec00000) - QEMU's mch pci_hole.
+ *     window is always [0xc0000000, 0xfec00000) - QEMU's mch pci_hole. The 64-bit window is
+ *     patched in when the tables are built (see _CRS).
  *   - LPC at 00:1f.0 with the PIRQA-D routing registers at config 0x60-0x63 and PIRQE-H at
  *     0x68-0x6b (ICH9 datasheet 13.1.17/13.1.20; bit 7 = routing disabled, bits 3:0 = IRQ).
  *   - In APIC mode PIRQA-H reach IOAPIC inputs 16-23.
@@ -56,6 +57,14 @@ DefinitionBlock ("q35-dsdt.aml", "DSDT", 1, "BOCHS ", "BXPC    ", 0x00000001)
                     0x00000000, 0x000A0000, 0x000BFFFF, 0x00000000, 0x00020000)
                 DWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed, NonCacheable, ReadWrite,
                     0x00000000, 0xC0000000, 0xFEBFFFFF, 0x00000000, 0x3EC00000)
+                /*
+                 * The 64-bit window above RAM (QEMU's pci_hole64). Its bounds depend on the RAM
+                 * size, so these are placeholders that hw/acpi/acpi_tables.cc finds (minimum and
+                 * maximum back to back) and overwrites: keep them unique in this file.
+                 */
+                QWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed, Cacheable, ReadWrite,
+                    0x0000000000000000, 0x5649524530000000, 0x564952453FFFFFFF, 0x0000000000000000,
+                    0x0000000010000000)
             })
 
             /*
