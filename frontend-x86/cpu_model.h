@@ -16,7 +16,7 @@ enum class Vendor : u8 { Intel, Amd };
 // the CPUID bits a model reports beside its FeatureSet (features.h).
 #define VIREO_MODEL_FLAGS(X)                                                                  \
     X(PSE) X(PAE) X(APIC) X(MTRR) X(PGE) X(PAT) X(PSE36) X(NX) X(PCID) X(SMEP) X(DE) X(MCE)   \
-    X(VME) X(UMIP) X(LA57) X(PDPE1GB)
+    X(VME) X(UMIP) X(LA57) X(PDPE1GB) X(X2APIC) X(TSC_DEADLINE)
 
 enum class ModelFlag : u8 {
 #define X(name) MF_##name,

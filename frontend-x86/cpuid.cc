@@ -36,7 +36,8 @@ constexpr CpuidBit kBits[] = {
     // Leaf 1 ECX (Table 3-10)
     F(1, ECX_, 0, F_SSE3), F(1, ECX_, 1, F_PCLMUL), F(1, ECX_, 3, F_MONITOR), F(1, ECX_, 5, F_VMX),
     F(1, ECX_, 9, F_SSSE3), F(1, ECX_, 12, F_FMA), F(1, ECX_, 13, F_CX16), M(1, ECX_, 17, MF_PCID),
-    F(1, ECX_, 19, F_SSE41), F(1, ECX_, 20, F_SSE42), F(1, ECX_, 22, F_MOVBE), F(1, ECX_, 23, F_POPCNT),
+    F(1, ECX_, 19, F_SSE41), F(1, ECX_, 20, F_SSE42), M(1, ECX_, 21, MF_X2APIC), F(1, ECX_, 22, F_MOVBE),
+    F(1, ECX_, 23, F_POPCNT), M(1, ECX_, 24, MF_TSC_DEADLINE),
     F(1, ECX_, 25, F_AES), F(1, ECX_, 26, F_XSAVE), F(1, ECX_, 28, F_AVX), F(1, ECX_, 29, F_F16C),
     F(1, ECX_, 30, F_RDRAND),
     // Leaf 7 subleaf 0 (Table 3-8, "Structured Extended Feature Flags")
@@ -98,7 +99,7 @@ std::vector<CpuModel> build_models() {
     for (Feature f : {F_BMI1, F_BMI2, F_ADX, F_LZCNT, F_RDSEED, F_RDTSCP, F_FSGSBASE, F_SMAP,
                       F_INVPCID, F_RDPID, F_PKU})
         set(m.features, f);
-    m.flags |= flags_of({MF_SMEP, MF_PCID, MF_LA57});
+    m.flags |= flags_of({MF_SMEP, MF_PCID, MF_LA57, MF_X2APIC, MF_TSC_DEADLINE});
     m.virt_bits = 57;  // 5-level paging: QEMU reports 57 linear-address bits with la57
     v.push_back(m);
     return v;

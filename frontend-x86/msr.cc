@@ -187,8 +187,17 @@ bool msr_write(CpuState& c, u32 index, u64 value) {
         return true;
     case MSR_APIC_BASE:
         if (c.host && c.host->msr_write(index, value)) return true;
-        // BSP (8), x2APIC enable (10), global enable (11) and the base; the rest reserved.
-        if (value & (phys_reserved | 0x6ffull)) return false;
+        // BSP (8), x2APIC enable (10, only with CPUID x2APIC), global enable (11) and the
+        // base; the rest reserved.
+        if (value & (phys_reserved | 0x2ffull)) return false;
+        if (value & 0x400) {
+            if (!model_has(c, ModelFlag::MF_X2APIC)) return false;
+            // SDM Vol. 3A 10.12.5, Figure 10-27: EXTD without EN is invalid, and x2APIC mode
+            // is entered only from xAPIC mode.
+            if (!(value & 0x800) || !(c.apic_base & 0x800)) return false;
+        } else if ((c.apic_base & 0xc00) == 0xc00 && (value & 0x800)) {
+            return false;  // x2APIC -> xAPIC directly is illegal; only via disabled
+        }
         c.apic_base = value;
         if (c.host) c.host->msr_changed(index, value);
         return true;

@@ -80,8 +80,22 @@ void PciDevice::register_bar(unsigned n, PciBarType type, MemoryRegion* region) 
     }
 }
 
+void PciDevice::register_rom(MemoryRegion* region) {
+    Bar& b = bars_[6];
+    b.region = region;
+    b.type = PciBarType::Mem32;
+    b.size = region->size();
+    set_wmask32(kPciRomAddress, (static_cast<u32>(~(b.size - 1)) & 0xfffff800u) | 1u);
+}
+
 u64 PciDevice::bar_address(unsigned n) const {
     const Bar& b = bars_[n];
+    if (n == 6) {
+        const u32 rom = cfg32(kPciRomAddress);
+        const u64 a = rom & 0xfffff800u;
+        if (!(rom & 1) || !(cfg16(kPciCommand) & kPciCmdMemory) || !a || a + b.size > (1ull << 32)) return ~0ull;
+        return a;
+    }
     const unsigned off = kPciBar0 + 4 * n;
     const u16 cmd = cfg16(kPciCommand);
     if (b.type == PciBarType::Io) {
@@ -101,7 +115,7 @@ u64 PciDevice::bar_address(unsigned n) const {
 
 void PciDevice::update_mappings() {
     if (!bus_) return;
-    for (unsigned n = 0; n < 6; n++) {
+    for (unsigned n = 0; n < bars_.size(); n++) {
         Bar& b = bars_[n];
         if (!b.region) continue;
         const u64 want = bar_address(n);

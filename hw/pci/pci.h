@@ -70,6 +70,9 @@ protected:
     void set_w1cmask16(unsigned off, u16 m) { w1cmask_[off] = m & 0xff; w1cmask_[off + 1] = m >> 8; }
     // Declare BAR n backed by `region` (its size, a power of two, is the BAR's size).
     void register_bar(unsigned n, PciBarType type, MemoryRegion* region);
+    // The expansion ROM BAR at 0x30 (PCI 3.0 6.2.5.2), decoded when its enable bit and memory
+    // space are both on.
+    void register_rom(MemoryRegion* region);
     // Re-evaluate BAR mappings (after command or BAR writes).
     void update_mappings();
     PciBus* bus() const { return bus_; }
@@ -85,7 +88,7 @@ private:
     u8 devfn_;
     PciBus* bus_ = nullptr;
     std::array<u8, 4096> config_{}, wmask_{}, w1cmask_{}, reset_{};
-    std::array<Bar, 6> bars_{};
+    std::array<Bar, 7> bars_{};  // 0-5, then 6 = expansion ROM
     bool irq_level_ = false;
 };
 

@@ -219,3 +219,23 @@ TEST_F(Model, MsrBasics) {
 }
 
 }  // namespace
+
+// IA32_APIC_BASE EXTD (bit 10): only with CPUID.01H:ECX.x2APIC[21], and only along the legal
+// transitions of SDM Vol. 3A 10.12.5 (Figure 10-27).
+TEST_F(Model, X2apicEnableFollowsCpuidAndTheLegalTransitions) {
+    use("qemu64");
+    c.apic_base = 0xfee00900;
+    EXPECT_FALSE(bit(cpuid(c, 1, 0).ecx, 21));
+    EXPECT_FALSE(msr_write(c, MSR_APIC_BASE, 0xfee00d00));  // no x2APIC on qemu64: reserved bit
+    use("max");
+    c.apic_base = 0xfee00900;
+    EXPECT_TRUE(bit(cpuid(c, 1, 0).ecx, 21));
+    EXPECT_TRUE(bit(cpuid(c, 1, 0).ecx, 24));                 // TSC-deadline
+    EXPECT_FALSE(msr_write(c, MSR_APIC_BASE, 0xfee00500));  // EXTD without EN: invalid
+    EXPECT_TRUE(msr_write(c, MSR_APIC_BASE, 0xfee00d00));   // xAPIC -> x2APIC
+    EXPECT_FALSE(msr_write(c, MSR_APIC_BASE, 0xfee00900));  // x2APIC -> xAPIC: #GP
+    EXPECT_TRUE(msr_write(c, MSR_APIC_BASE, 0xfee00100));   // x2APIC -> disabled
+    EXPECT_FALSE(msr_write(c, MSR_APIC_BASE, 0xfee00d00));  // disabled -> x2APIC: #GP
+    EXPECT_TRUE(msr_write(c, MSR_APIC_BASE, 0xfee00900));   // disabled -> xAPIC
+    EXPECT_EQ(c.apic_base, 0xfee00900u);
+}
