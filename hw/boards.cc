@@ -3,6 +3,8 @@
 
 #include "hw/misc/debug_exit.h"
 #include "hw/char/serial.h"
+#include "hw/misc/pc_testdev.h"
+#include "hw/misc/pci_testdev.h"
 
 namespace vireo {
 
@@ -32,10 +34,32 @@ std::unique_ptr<Device> make_debug_exit(const KeyValues& p) {
     return std::make_unique<DebugExit>(static_cast<u16>(base), static_cast<u16>(size));
 }
 
+void no_props(const KeyValues& p, const char* driver, std::initializer_list<const char*> allowed) {
+    for (auto& kv : p.entries()) {
+        bool ok = false;
+        for (const char* a : allowed) ok = ok || kv.key == a;
+        if (!ok) throw OptionError(std::string("-device ") + driver + ": property '" + kv.key + "' not found");
+    }
+}
+
+std::unique_ptr<Device> make_pc_testdev(const KeyValues& p) {
+    no_props(p, "pc-testdev", {});
+    return std::make_unique<PcTestdev>();
+}
+
+std::unique_ptr<Device> make_pci_testdev(const KeyValues& p) {
+    no_props(p, "pci-testdev", {"addr"});
+    return std::make_unique<PciTestdev>(0);  // devfn assigned when plugged
+}
+
 const DeviceType kDevices[] = {
     {"isa-debug-exit", "ISA debug exit device: a write of V exits with status (V<<1)|1",
      {{"iobase", "uint32", "I/O port (default 0x501)"}, {"iosize", "uint32", "port count (default 2)"}},
      make_debug_exit},
+    {"pc-testdev", "ISA test device of kvm-unit-tests: scratch ports 0xe0/0xe8, IRQ ports 0x2000+n, MMIO 0xff000000",
+     {}, make_pc_testdev},
+    {"pci-testdev", "PCI Test Device (1b36:0005)", {{"addr", "int32", "PCI slot and function (SLOT[.FN])"}},
+     make_pci_testdev},
 };
 
 }  // namespace

@@ -29,7 +29,7 @@ constexpr char kCreatorId[4] = {'B', 'X', 'P', 'C'};
 // 5.2.3.2 Generic Address Structure: address space IDs.
 constexpr u8 kGasSystemMemory = 0, kGasSystemIo = 1;
 
-// 5.2.9 Table 5.10 FADT Fixed Feature Flags (bit numbers).
+// 5.2.9 Table 5.10 FADT Fixed Feature Flags.
 enum : u32 {
     kFadtWbinvd = 1u << 0,
     kFadtProcC1 = 1u << 2,
@@ -351,6 +351,9 @@ AcpiBlobs build_q35_acpi(const AcpiConfig& c) {
     // The DSDT's 32-bit PCI window is fixed at [0xc0000000, 0xfec00000), above ECAM.
     if (c.mcfg_base + c.mcfg_size > 0xc0000000ull || c.ram_below_4g > c.mcfg_base)
         throw std::invalid_argument("ACPI: RAM or ECAM overlaps the DSDT's PCI window");
+    // The DSDT's HPET device probes the registers at this fixed address.
+    if (c.hpet && c.hpet_addr != 0xfed00000)
+        throw std::invalid_argument("ACPI: the DSDT describes the HPET at 0xfed00000 only");
     if (c.pci_hole64_size == 0 || (c.pci_hole64_size >> 40) || (c.ram_above_4g >> 46))
         throw std::invalid_argument("ACPI: the 64-bit PCI window must be non-empty and below 1 TiB in size");
 

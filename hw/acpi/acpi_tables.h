@@ -35,7 +35,7 @@ struct AcpiConfig {
     u8 ioapic_id = 0;
     bool irq0_override = true;  // ISA IRQ0 -> GSI 2 (the PIT on IOAPIC pin 2)
     bool hpet = true;
-    u32 hpet_addr = 0xfed00000;
+    u32 hpet_addr = 0xfed00000;  // fixed in the DSDT's HPET device
     u32 hpet_block_id = 0x8086a201;  // event timer block ID as QEMU reports it
     // ICH9 power management (LPC PMBASE; SeaBIOS sets 0x600 when etc/table-loader exists).
     u16 pm_base = 0x600;  // PM1a_EVT +0 (4), PM1a_CNT +4 (2), PM_TMR +8 (4), GPE0 +0x20 (16)

@@ -30,7 +30,7 @@ std::unique_ptr<Machine> create_mini(const VmConfig& cfg) {
     m->add_timer([pit_p] { return pit_p->next_event_ns(); }, [pit_p](u64 now) { pit_p->update(now); });
     m->add_device(std::move(pic));
     m->add_device(std::move(pit));
-    add_user_devices(*m, cfg);
+    add_user_devices(*m, cfg, nullptr, [pic_p](unsigned irq) { return pic_p->input(irq); });
     if (!cfg.kernel.empty()) {
         auto image = std::make_shared<std::vector<u8>>(read_file(cfg.kernel, "-kernel"));
         if (!is_multiboot(*image))

@@ -1,11 +1,13 @@
 // Shared PC board pieces (pc_common.h).
 #include "hw/i386/pc_common.h"
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include "frontend-x86/cpu_model.h"
 #include "hw/char/debugcon.h"
 #include "hw/char/serial.h"
+#include "hw/pci/pci.h"
 
 namespace vireo {
 
@@ -26,13 +28,36 @@ void create_cpus(Machine& m, const VmConfig& cfg) {
     }
 }
 
-void add_user_devices(Machine& m, const VmConfig& cfg) {
+void add_user_devices(Machine& m, const VmConfig& cfg, PciBus* pci, const IsaIrqs& isa_irqs) {
     for (const DeviceSpec& d : cfg.devices) {
         const DeviceType* t = find_device_type(d.driver);
         if (!t) throw OptionError("-device " + d.driver + ": device '" + d.driver + "' is unknown or not supported yet");
         auto dev = t->create(d.props);
         dev->id = d.id;
-        m.add_device(std::move(dev));
+        if (auto* isa = dynamic_cast<IsaIrqUser*>(dev.get())) isa->connect_isa_irqs(isa_irqs);
+        auto* pdev = dynamic_cast<PciDevice*>(dev.get());
+        if (pdev) {
+            if (!pci) throw OptionError("-device " + d.driver + ": this machine has no PCI bus");
+            // addr=SLOT[.FN] (QEMU's PCI address property), else the first free slot.
+            int devfn = -1;
+            if (auto a = d.props.get("addr")) {
+                unsigned slot = 0, fn = 0;
+                char dot = 0;
+                const int n = std::sscanf(a->c_str(), "%x%c%x", &slot, &dot, &fn);
+                if (n < 1 || (n >= 2 && dot != '.') || n == 2 || slot > 31 || fn > 7)
+                    throw OptionError("-device " + d.driver + ": Property 'addr' doesn't take value '" + *a + "'");
+                devfn = static_cast<int>(slot << 3 | fn);
+            } else {
+                for (unsigned slot = 1; slot < 32 && devfn < 0; slot++)
+                    if (!pci->device(slot << 3)) devfn = static_cast<int>(slot << 3);
+            }
+            if (devfn < 0) throw OptionError("-device " + d.driver + ": no free PCI slot");
+            if (pci->device(static_cast<unsigned>(devfn)))
+                throw OptionError("-device " + d.driver + ": PCI address " + d.props.get_or("addr", "") + " is in use");
+            pdev->set_devfn(static_cast<u8>(devfn));
+        }
+        Device* added = m.add_device(std::move(dev));
+        if (pdev) pci->plug(static_cast<PciDevice*>(added));
     }
 }
 

@@ -8,8 +8,10 @@
 #include <ctime>
 #include "frontend-x86/cpu_state.h"
 #include "frontend-x86/msr.h"
+#include "hw/acpi/acpi_tables.h"
 #include "hw/acpi/ich9_pm.h"
 #include "hw/boards.h"
+#include "hw/display/vga_pci.h"
 #include "hw/i386/multiboot.h"
 #include "hw/i386/pc_common.h"
 #include "hw/input/i8042.h"
@@ -199,8 +201,8 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
     // ISA IRQ n: 8259 input n and IOAPIC pin n, except IRQ0 on pin 2 (the MADT override).
     auto isa_irq = [pic, ioapic](unsigned n) {
         return IrqLine("isa-irq" + std::to_string(n), [pic, ioapic, n](bool level) {
-            pic->set_irq(n, level);
-            ioapic->set_irq(n == 0 ? 2 : n, level);
+            if (n < 16) pic->set_irq(n, level);
+            if (n < IoApic::kPins) ioapic->set_irq(n == 0 ? 2 : n, level);
         });
     };
 
@@ -283,6 +285,13 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
     fw->add_bytes(k::kNuma, std::vector<u8>(8 * (1 + cfg.smp.max_cpus), 0));
     fw->add_u32(k::kIrq0Override, 1);  // IRQ0 is on IOAPIC pin 2
     fw->add_file("etc/e820", e820_table(ram));
+    // ACPI (FIRMWARE.md 5): SeaBIOS runs the table loader and, seeing it, moves PMBASE to 0x600.
+    AcpiConfig acpi;
+    acpi.cpus = cfg.smp.cpus;
+    acpi.ram_below_4g = ram.below_4g;
+    acpi.ram_above_4g = ram.above_4g;
+    acpi.hpet = cfg.machine_props.get_bool("hpet", true);
+    install_acpi(*fw, build_q35_acpi(acpi));
     if (cfg.boot.has("splash-time")) {
         const u64 ms = cfg.boot.get_number("splash-time", 0);
         fw->add_file("etc/boot-menu-wait", {static_cast<u8>(ms), static_cast<u8>(ms >> 8)});
@@ -293,7 +302,8 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
                                             static_cast<u8>(t >> 24)});
     }
 
-    add_user_devices(*m, cfg);
+    add_std_vga(*m, *pci, cfg);  // 00:01.0, as QEMU places the default VGA
+    add_user_devices(*m, cfg, pci, isa_irq);
     if (!cfg.kernel.empty()) {
         const std::vector<u8> image = read_file(cfg.kernel, "-kernel");
         if (!is_multiboot(image))

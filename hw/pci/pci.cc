@@ -23,8 +23,10 @@ PciDevice::PciDevice(u8 devfn, u16 vendor, u16 device, u32 class_code, u8 revisi
 }
 
 void PciDevice::reset() {
-    // Back to the values the model had when plugged (IDs, BAR types, register defaults).
-    // Subclasses call this, then reset their own state.
+    if (!reset_recorded_) {
+        reset_ = config_;
+        reset_recorded_ = true;
+    }
     config_ = reset_;
     irq_level_ = false;
     update_mappings();

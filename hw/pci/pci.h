@@ -34,7 +34,9 @@ public:
     // class_code: base class << 16 | sub-class << 8 | programming interface.
     PciDevice(u8 devfn, u16 vendor, u16 device, u32 class_code, u8 revision);
     void realize(Machine& m) override {}
-    void reset() override;  // PCI 3.0 6.2.2: command 0, BARs unmapped; devices add their own
+    // PCI 3.0 6.2.2: command 0, BARs unmapped; devices add their own. The first reset (the
+    // board resets every device once it is built) records the power-on configuration space.
+    void reset() override;
     void describe_state(StateVisitor& v) override;
 
     // Configuration accesses as the host bridge forwards them (offset < 4096, size 1/2/4,
@@ -53,11 +55,8 @@ public:
     u16 cfg16(unsigned off) const { return static_cast<u16>(config_[off] | config_[off + 1] << 8); }
     u32 cfg32(unsigned off) const { return cfg16(off) | static_cast<u32>(cfg16(off + 2)) << 16; }
 
-    // Plugging into a bus; the configuration space as it is now becomes the reset state.
-    void attach(PciBus* bus) {
-        bus_ = bus;
-        reset_ = config_;
-    }
+    void attach(PciBus* bus) { bus_ = bus; }
+    void set_devfn(u8 devfn) { devfn_ = devfn; }  // before plugging (-device addr=)
 
 protected:
     void set8(unsigned off, u8 v) { config_[off] = v; }
@@ -90,6 +89,7 @@ private:
     std::array<u8, 4096> config_{}, wmask_{}, w1cmask_{}, reset_{};
     std::array<Bar, 7> bars_{};  // 0-5, then 6 = expansion ROM
     bool irq_level_ = false;
+    bool reset_recorded_ = false;
 };
 
 // One PCI bus (bus 0 of the q35 root complex): devices by devfn, the memory and I/O

@@ -248,6 +248,17 @@ DefinitionBlock ("q35-dsdt.aml", "DSDT", 1, "BOCHS ", "BXPC    ", 0x00000001)
                 Return (PRTA)
             }
 
+            /* fw_cfg (QEMU docs/specs/fw_cfg.rst, "ACPI Interface"): selector, data and DMA. */
+            Device (FWCF)
+            {
+                Name (_HID, "QEMU0002")
+                Name (_STA, 0x0B)  /* present, enabled, not shown in UI */
+                Name (_CRS, ResourceTemplate ()
+                {
+                    IO (Decode16, 0x0510, 0x0510, 0x01, 0x0C)
+                })
+            }
+
             /* ICH9 LPC bridge, 00:1f.0: the PIRQ routing registers and the ISA devices. */
             Device (SF8)
             {

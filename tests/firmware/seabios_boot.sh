@@ -7,7 +7,8 @@
 #     "No bootable device"; with "menu", also "Press ESC for boot menu";
 #   - the SeaBIOS debug log (port 0x402) reports exactly CPUS CPUs, an e820 RAM layout that
 #     adds up to RAM (split at 2 GiB or 2.75 GiB as q35 does), the MCH and the ICH9 LPC on PCI
-#     bus 0 and the q35 ECAM at 0xb0000000;
+#     bus 0, the q35 ECAM at 0xb0000000, the ACPI tables (PMBASE moved to 0x600) and the
+#     PS/2 keyboard;
 #   - "-boot reboot-timeout=0 -no-reboot" makes SeaBIOS reset at once after the failed boot,
 #     and the reset (through the ICH9 reset control register) ends the run with status 0.
 set -u
@@ -40,6 +41,10 @@ grep -aq "Found $cpus cpu(s) max supported $cpus cpu(s)" "$log" || fail "SeaBIOS
 grep -aq "PCI: init bdf=00:00.0 id=8086:29c0" "$log" || fail "MCH 00:00.0 not found"
 grep -aq "PCI: init bdf=00:1f.0 id=8086:2918" "$log" || fail "ICH9 LPC 00:1f.0 not found"
 grep -aq "PCIe: using q35 mmconfig at 0xb0000000" "$log" || fail "ECAM not at 0xb0000000"
+# ACPI through etc/table-loader: SeaBIOS then moves the PM block to 0x600 and finds the DSDT.
+grep -aq "Moving pm_base to 0x600" "$log" || fail "SeaBIOS did not run the ACPI table loader"
+grep -aq "ACPI: parse DSDT" "$log" || fail "SeaBIOS did not find the DSDT"
+grep -aq "PS2 keyboard initialized" "$log" || fail "no PS/2 keyboard"
 
 # RAM: the sum of the e820 RAM entries fw_cfg handed over equals -m.
 want=$(numfmt --from=iec "$(echo "$ram" | sed 's/^\([0-9]*\)$/\1M/')")
