@@ -150,6 +150,12 @@ void Machine::request_exit(int status) {
     for (auto& v : cpus_) v.state->interrupt_request.fetch_or(x86::IRQ_EXIT);
 }
 
+void Machine::guest_shutdown() {
+    if (!cfg_.no_shutdown) return request_exit(0);
+    paused_ = true;
+    for (auto& v : cpus_) v.state->interrupt_request.fetch_or(x86::IRQ_EXIT);
+}
+
 void Machine::request_reset() {
     reset_requested_ = true;
     for (auto& v : cpus_) v.state->interrupt_request.fetch_or(x86::IRQ_EXIT);
@@ -157,6 +163,7 @@ void Machine::request_reset() {
 
 void Machine::reset_all() {
     reset_requested_ = false;
+    paused_ = false;  // a reset after a -no-shutdown power-off starts the guest again
     cache_.invalidate_all();
     for (auto& v : cpus_) {
         v.state->interrupt_request.store(0);
@@ -191,6 +198,7 @@ int Machine::run() {
         bool any_runnable = false;
         if (sysmem_->generation() != seen_map_gen_) check_memory_map();
         for (auto& v : cpus_) {
+            if (paused_) break;
             current_ = v.state.get();
             jit::RunExit e = v.engine->run(kSlice);
             if (e != jit::RunExit::Halted) any_runnable = true;

@@ -83,6 +83,10 @@ public:
     // Main loop: runs until an exit request; returns the process exit status.
     int run();
     void request_exit(int status);
+    // The guest powered itself off (ACPI S5): exit with status 0, or with -no-shutdown stop the
+    // vCPUs and keep the main loop (monitor, chardevs) running, as QEMU does.
+    void guest_shutdown();
+    bool paused() const { return paused_; }
     void request_reset();
     // Called on reset, after the CPUs are reset (the board reloads what it loaded).
     std::function<void()> on_reset;
@@ -149,6 +153,7 @@ private:
     bool exit_requested_ = false;
     int exit_status_ = 0;
     bool reset_requested_ = false;
+    bool paused_ = false;
     unsigned log_mask_ = 0;
     FILE* log_file_ = nullptr;
     u64 rng_state_;

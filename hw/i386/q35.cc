@@ -216,7 +216,8 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
     Ich9Pm* pm = pm_dev.get();
     m->add_device(std::move(pm_dev));
     m->add_timer([pm] { return pm->next_event_ns(); }, [pm](u64 now) { pm->update(now); });
-    pm->on_power_off = [mp] { mp->request_exit(0); };
+    pm->on_power_off = [mp] { mp->guest_shutdown(); };
+    m->on_powerdown = [pm] { pm->power_button(); };
     auto lpc_dev = std::make_unique<Ich9Lpc>(*pm);
     Ich9Lpc* lpc = lpc_dev.get();
     pci->plug(lpc);
