@@ -31,6 +31,7 @@ std::unique_ptr<Machine> create_mini(const VmConfig& cfg) {
     m->add_device(std::move(pic));
     m->add_device(std::move(pit));
     add_user_devices(*m, cfg, nullptr, [pic_p](unsigned irq) { return pic_p->input(irq); });
+    warn_ignored_globals(cfg);
     if (!cfg.kernel.empty()) {
         auto image = std::make_shared<std::vector<u8>>(read_file(cfg.kernel, "-kernel"));
         if (!is_multiboot(*image))

@@ -32,7 +32,12 @@ void add_user_devices(Machine& m, const VmConfig& cfg, PciBus* pci, const IsaIrq
     for (const DeviceSpec& d : cfg.devices) {
         const DeviceType* t = find_device_type(d.driver);
         if (!t) throw OptionError("-device " + d.driver + ": device '" + d.driver + "' is unknown or not supported yet");
-        auto dev = t->create(d.props);
+        // -global DRIVER.PROP=VALUE is a default for every DRIVER: the device's own props win.
+        KeyValues props;
+        for (const GlobalProp& g : cfg.globals)
+            if (g.driver == d.driver) props.add(g.property, g.value);
+        props.append(d.props);
+        auto dev = t->create(props);
         dev->id = d.id;
         if (auto* isa = dynamic_cast<IsaIrqUser*>(dev.get())) isa->connect_isa_irqs(isa_irqs);
         auto* pdev = dynamic_cast<PciDevice*>(dev.get());
@@ -80,6 +85,14 @@ void add_serial_ports(Machine& m, const VmConfig& cfg, const std::function<IrqLi
         m.set_serial(port, chr);
         m.add_device(std::move(uart));
         port++;
+    }
+}
+
+void warn_ignored_globals(const VmConfig& cfg) {
+    for (const GlobalProp& g : cfg.globals) {
+        if (g.driver == "isa-debugcon" || find_device_type(g.driver)) continue;  // applied
+        std::fprintf(stderr, "vireo: warning: -global %s: ignored (Vireo has no '%s' property to set)\n",
+                     g.raw.c_str(), g.driver.c_str());
     }
 }
 

@@ -23,6 +23,9 @@ void add_user_devices(Machine& m, const VmConfig& cfg, PciBus* pci, const IsaIrq
 // -serial, one port on stdio with -nographic (else none). isa_irq(n) is the board's ISA IRQ n.
 void add_serial_ports(Machine& m, const VmConfig& cfg, const std::function<IrqLine(unsigned)>& isa_irq);
 
+// A warning line for each -global no device of this build takes (QEMU applies globals
+// lazily and also only warns about unused ones).
+void warn_ignored_globals(const VmConfig& cfg);
 // -debugcon DEV: isa-debugcon at 0xe9, or where -global isa-debugcon.iobase= puts it (SeaBIOS
 // logs to 0x402).
 void add_debugcons(Machine& m, const VmConfig& cfg);

@@ -305,6 +305,7 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
 
     add_std_vga(*m, *pci, cfg);  // 00:01.0, as QEMU places the default VGA
     add_user_devices(*m, cfg, pci, isa_irq);
+    warn_ignored_globals(cfg);
     if (!cfg.kernel.empty()) {
         const std::vector<u8> image = read_file(cfg.kernel, "-kernel");
         if (!is_multiboot(image))
