@@ -15,6 +15,8 @@ enum : u32 { BF_CODE16 = 0, BF_CODE32 = 1, BF_CODE64 = 2, BF_SINGLE = 1u << 4 };
 
 struct Block {
     u64 pc = 0;        // virtual (CS-relative) start
+    u64 cs_base = 0;   // CS base it was found under (0 in 64-bit mode): pc alone is not a
+                       // virtual address in real and protected mode
     u64 phys = 0;      // physical start
     u64 phys_page2 = ~0ull;  // second page when the last instruction crosses a page
     u32 flags = 0;

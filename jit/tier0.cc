@@ -21,6 +21,9 @@ u64 trunc_pc(u64 v, u8 code_size) {
 }
 }  // namespace
 
+// The CS base that makes a block's pc a virtual address (none in 64-bit mode).
+u64 code_cs_base(const CpuState& c) { return c.long64 ? 0 : c.seg[CS].base; }
+
 u32 block_flags(const CpuState& c) {
     u32 f = c.code_size == 64 ? BF_CODE64 : c.code_size == 32 ? BF_CODE32 : BF_CODE16;
     f |= static_cast<u32>(c.cpl) << 2;
@@ -36,6 +39,7 @@ Tier0Engine::Tier0Engine(CpuState& c, BlockCache& cache, CodePageTracker& tracke
 Block* Tier0Engine::translate(u64 pc, u32 flags) {
     auto b = std::make_unique<Block>();
     b->pc = pc;
+    b->cs_base = code_cs_base(c_);
     b->flags = flags;
     const bool single = (flags & BF_SINGLE) || force_single_;
     const unsigned max_insns = single ? 1 : kMaxBlockInsns;
@@ -155,14 +159,17 @@ Block* Tier0Engine::lookup() {
     }
     const u32 flags = block_flags(c_);
     const u64 pc = c_.rip;
+    const u64 cs_base = code_cs_base(c_);
     Block*& slot = jmp_cache_[(pc ^ (pc >> 12)) & (kJmpCacheSize - 1)];
-    if (slot && slot->pc == pc && slot->flags == flags && slot->valid) return slot;
-    const u64 lin = c_.long64 ? pc : static_cast<u32>(c_.seg[CS].base + pc);
+    if (slot && slot->pc == pc && slot->cs_base == cs_base && slot->flags == flags && slot->valid) return slot;
+    const u64 lin = c_.long64 ? pc : static_cast<u32>(cs_base + pc);
     u64 ppage;
     tlb_code_page(c_, lin, &ppage);
     Block* b = cache_.find(ppage | (lin & 0xfff), pc, flags);
     if (!b || (b->phys_page2 != ~0ull && !tracker_.is_code(b->phys_page2))) b = translate(pc, flags);
-    slot = b;
+    // The same physical code under another CS base (or linear alias) is the same block; the jump
+    // cache and chains only trust it under the CS base it was filed with.
+    if (b->cs_base == cs_base) slot = b;
     return b;
 }
 
@@ -283,7 +290,10 @@ RunExit Tier0Engine::run(u64 max_insns) {
         if (prev && prev->valid && prev->succ_gen == cache_.generation() && !c_.jmp_cache_stale && chain_ok) {
             const u32 flags = block_flags(c_);
             for (Block* s : prev->succ)
-                if (s && s->pc == c_.rip && s->flags == flags && s->valid) { b = s; break; }
+                if (s && s->pc == c_.rip && s->cs_base == code_cs_base(c_) && s->flags == flags && s->valid) {
+                    b = s;
+                    break;
+                }
         }
         if (!b) {
             try {
@@ -329,9 +339,10 @@ RunExit Tier0Engine::run(u64 max_insns) {
                 break;
             if (c_.insn_count >= stop_at || prev->succ_gen != cache_.generation()) break;
             Block* n = prev->succ[0];
-            if (!n || n->pc != c_.rip) {
+            const u64 cs_base = code_cs_base(c_);
+            if (!n || n->pc != c_.rip || n->cs_base != cs_base) {
                 n = prev->succ[1];
-                if (!n || n->pc != c_.rip) break;
+                if (!n || n->pc != c_.rip || n->cs_base != cs_base) break;
             }
             if (!n->valid || n->flags != block_flags(c_)) break;
             stats_.block_execs++;

@@ -28,6 +28,8 @@ public:
     virtual void realize(Machine& m) = 0;
     virtual void reset() {}
     virtual void describe_state(StateVisitor&) {}
+    // After describe_state() loaded a state: re-derive what the registers imply (mappings, lines).
+    virtual void post_load() {}
     std::string id;
 };
 

@@ -22,9 +22,11 @@ Capabilities capabilities() {
     caps.chardev_backends = {"stdio", "file", "null", "none", "socket", "pty", "ringbuf", "memory", "pipe"};
     caps.monitor = true;
     caps.display_types = {"none"};
+    caps.vga_types = {"std"};
     caps.serial_ports = 4;
     caps.kernel_boot = true;
     caps.no_reboot = true;
+    caps.no_shutdown = true;
     caps.bios_file = true;
     caps.boot_options = true;
     caps.globals = true;

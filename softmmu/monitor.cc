@@ -62,7 +62,7 @@ void Monitor::print(std::string_view s) {
 void Monitor::greet() {
     greeted_ = true;
     line_.clear();
-    print("Vireo 0.1.0 monitor (QEMU 7.2 compatible) - type 'help' for more information\n");
+    print("Vireo 0.1.0 monitor - type 'help' for more information\n");
     print(kPrompt);
 }
 
@@ -191,7 +191,10 @@ void Monitor::add_builtins() {
                 });
 
     add_info("status", "show the current VM status (running|paused)",
-             [](Monitor&, const std::string&, std::string& out) { out += "VM status: running\n"; });
+             [](Monitor& mon, const std::string&, std::string& out) {
+                 // QEMU: a -no-shutdown guest that powered off is "paused (shutdown)".
+                 out += mon.m_.paused() ? "VM status: paused (shutdown)\n" : "VM status: running\n";
+             });
     add_info("version", "show the version of QEMU",
              [](Monitor&, const std::string&, std::string& out) { out += "7.2.0 (Vireo 0.1.0)\n"; });
     add_info("registers", "[-a] show the cpu registers (-a: all CPUs)",
@@ -270,8 +273,10 @@ void create_monitors(Machine& m, const VmConfig& cfg) {
         create_monitor(m, chr);
     }
     // QEMU vl.c: with -nographic, the default monitor goes to stdio unless the default serial
-    // port took it (mon:stdio, see default_serial_specs).
-    if (cfg.nographic && !cfg.monitor_given && !cfg.nodefaults && !cfg.serials.empty())
+    // port took it (mon:stdio, see default_serial_specs); a "-serial mon:DEV" has its own.
+    bool serial_has_monitor = false;
+    for (const std::string& s : cfg.serials) serial_has_monitor |= s.rfind("mon:", 0) == 0;
+    if (cfg.nographic && !cfg.monitor_given && !cfg.nodefaults && !cfg.serials.empty() && !serial_has_monitor)
         create_monitor(m, frontend_chardev(m, "stdio", "-monitor", "compat_monitor0"));
 }
 

@@ -82,6 +82,10 @@ void Ich9Pm::update_sci() {
 }
 
 u32 Ich9Pm::read(unsigned off, unsigned size) {
+    // ACPI 6.4 4.8.3.1.1: TMR_STS follows bit 23 whether or not TMR_EN asks for an SCI.
+    if (off < 2) update(clock_());
+    // One sample of the counter per access (ACPI 6.4 4.8.3.3): never torn across bytes.
+    const u32 tmr = off < 12 && off + size > 8 ? timer_value() : 0;
     // Assemble the little-endian bytes of the registers under [off, off+size).
     u32 v = 0;
     for (unsigned i = 0; i < size; i++) {
@@ -91,7 +95,7 @@ u32 Ich9Pm::read(unsigned off, unsigned size) {
         if (o < 2) { reg = pm1_sts_; base = 0; }
         else if (o < 4) { reg = pm1_en_; base = 2; }
         else if (o < 8) { reg = pm1_cnt_ & ~kSlpEn; base = 4; }  // SLP_EN reads 0
-        else if (o < 12) { reg = timer_value(); base = 8; }
+        else if (o < 12) { reg = tmr; base = 8; }
         else if (o >= kGpe0Sts && o < kGpe0Sts + 8) {
             v |= static_cast<u32>((gpe0_sts_ >> (8 * (o - kGpe0Sts))) & 0xff) << (8 * i);
             continue;
@@ -133,7 +137,7 @@ void Ich9Pm::write(unsigned off, u32 value, unsigned size) {
     if (off < 8 && off + size > 4 && (pm1_cnt_ & kSlpEn)) {
         pm1_cnt_ &= ~kSlpEn;
         const unsigned slp_typ = (pm1_cnt_ >> 10) & 7;
-        if (slp_typ == 0 && on_power_off) on_power_off();
+        if ((slp_typ == 0 || slp_typ == 7) && on_power_off) on_power_off();
     }
     update_sci();
 }

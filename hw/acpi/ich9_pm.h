@@ -33,6 +33,7 @@ public:
     void realize(Machine& m) override;
     void reset() override;
     void describe_state(StateVisitor& v) override;
+    void post_load() override { update_sci(); }
 
     u32 read(unsigned offset, unsigned size);
     void write(unsigned offset, u32 value, unsigned size);

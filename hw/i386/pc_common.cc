@@ -7,6 +7,7 @@
 #include "frontend-x86/cpu_model.h"
 #include "hw/char/debugcon.h"
 #include "hw/char/serial.h"
+#include "softmmu/monitor.h"
 #include "hw/pci/pci.h"
 
 namespace vireo {
@@ -69,23 +70,20 @@ void add_user_devices(Machine& m, const VmConfig& cfg, PciBus* pci, const IsaIrq
 void add_serial_ports(Machine& m, const VmConfig& cfg, const std::function<IrqLine(unsigned)>& isa_irq) {
     static constexpr u16 kPorts[4] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
     static constexpr unsigned kIrqs[4] = {4, 3, 4, 3};
-    std::vector<std::string> serials = cfg.serials;
-    if (serials.empty() && !cfg.nodefaults) serials.push_back(cfg.nographic ? "stdio" : "null");
-    unsigned port = 0;
-    for (const std::string& s : serials) {
-        if (s == "none") continue;
-        if (port == 4) throw OptionError("-serial: too many serial ports (at most 4)");
-        Chardev* chr = m.add_chardev(chardev_from_shorthand(s, "-serial"));
+    // QEMU's defaults (-nographic: mon:stdio), -chardev, "chardev:ID", "mon:DEV" (monitor.h).
+    std::vector<Chardev*> chrs = create_serial_chardevs(m, cfg);
+    if (chrs.size() > 4) throw OptionError("-serial: too many serial ports (at most 4)");
+    for (unsigned port = 0; port < chrs.size(); port++) {
         auto uart = std::make_unique<Serial16550>(kPorts[port], kIrqs[port]);
-        uart->set_chardev(chr);
+        uart->set_chardev(chrs[port]);
         if (isa_irq) {
             IrqLine line = isa_irq(kIrqs[port]);
             uart->irq_line = [line](bool level) { line.set(level); };
         }
-        m.set_serial(port, chr);
+        m.set_serial(port, chrs[port]);
         m.add_device(std::move(uart));
-        port++;
     }
+    create_monitors(m, cfg);  // -monitor, -mon, and -nographic's default monitor
 }
 
 void warn_ignored_globals(const VmConfig& cfg) {
@@ -108,7 +106,7 @@ void add_debugcons(Machine& m, const VmConfig& cfg) {
     }
     for (const std::string& d : cfg.debugcons) {
         if (d == "none") continue;
-        Chardev* chr = m.add_chardev(chardev_from_shorthand(d, "-debugcon"));
+        Chardev* chr = frontend_chardev(m, d, "-debugcon", "debugcon0");
         m.add_device(std::make_unique<DebugCon>(static_cast<u16>(iobase), 0xe9, chr));
     }
 }

@@ -12,6 +12,7 @@
 #include "hw/acpi/ich9_pm.h"
 #include "hw/boards.h"
 #include "hw/display/vga_pci.h"
+#include "hw/i386/linux_boot.h"
 #include "hw/i386/multiboot.h"
 #include "hw/i386/pc_common.h"
 #include "hw/input/i8042.h"
@@ -29,8 +30,8 @@
 
 namespace vireo {
 
-extern const unsigned char multiboot_rom[];
-extern const std::size_t multiboot_rom_size;
+extern const unsigned char multiboot_rom[], linuxboot_rom[];
+extern const std::size_t multiboot_rom_size, linuxboot_rom_size;
 
 namespace {
 
@@ -138,7 +139,11 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
     auto m = std::make_unique<Machine>(cfg, /*map_ram=*/false);
     Machine* mp = m.get();
     MemoryRegion& sys = m->system_memory();
-    sys.add_subregion(m->own(MemoryRegion::alias("ram-below-4g", m->ram_region(), 0, ram.below_4g)), 0, 0);
+    // 0xa0000-0xfffff is never plain DRAM: the MCH's SMRAM and PAM overlays decide it.
+    if (ram.below_4g < (2u << 20)) throw OptionError("-m: the q35 machine needs at least 2 MiB of RAM");
+    sys.add_subregion(m->own(MemoryRegion::alias("ram-low", m->ram_region(), 0, 0xa0000)), 0, 0);
+    sys.add_subregion(m->own(MemoryRegion::alias("ram-below-4g", m->ram_region(), 0x100000, ram.below_4g - 0x100000)),
+                      0x100000, 0);
     if (ram.above_4g)
         sys.add_subregion(m->own(MemoryRegion::alias("ram-above-4g", m->ram_region(), ram.below_4g, ram.above_4g)), 4 * kGiB, 0);
     // The PCI side of memory, under RAM.
@@ -307,22 +312,44 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
     add_user_devices(*m, cfg, pci, isa_irq);
     warn_ignored_globals(cfg);
     if (!cfg.kernel.empty()) {
+        // As QEMU: the kernel goes through fw_cfg, and an option ROM of Vireo's own that SeaBIOS
+        // boots first puts it in place and enters it.
         const std::vector<u8> image = read_file(cfg.kernel, "-kernel");
-        if (!is_multiboot(image))
-            throw OptionError("-kernel: " + cfg.kernel + ": not a Multiboot image (Linux bzImage is not supported yet)");
-        if (!cfg.initrd.empty()) throw OptionError("-initrd: Multiboot modules are not supported yet");
-        // As QEMU: the image and information go through fw_cfg, and an option ROM that
-        // SeaBIOS boots first copies them into place and enters the kernel.
-        const MultibootImage mb = multiboot_build(image, cfg.append, cfg.kernel, ram.below_4g);
-        fw->add_u32(k::kKernelAddr, static_cast<u32>(mb.load_addr));
-        fw->add_u32(k::kKernelSize, static_cast<u32>(mb.image.size()));
-        fw->add_bytes(k::kKernelData, mb.image);
-        fw->add_u32(k::kKernelEntry, mb.entry);
-        fw->add_u32(k::kInitrdAddr, static_cast<u32>(mb.info_addr));
-        fw->add_u32(k::kInitrdSize, static_cast<u32>(mb.info.size()));
-        fw->add_bytes(k::kInitrdData, mb.info);
-        fw->add_file("genroms/multiboot.bin", option_rom(multiboot_rom, multiboot_rom_size));
-        const std::string order = "/rom@genroms/multiboot.bin\n";
+        std::string rom_name;
+        if (is_linux_kernel(image)) {
+            std::vector<u8> initrd;
+            if (!cfg.initrd.empty()) initrd = read_file(cfg.initrd, "-initrd");
+            LinuxBootImage lb = linux_boot_build(image, std::move(initrd), cfg.append, cfg.kernel, cfg.initrd, ram.below_4g);
+            fw->add_u32(k::kSetupAddr, LinuxBootImage::kSetupAddr);
+            fw->add_u32(k::kSetupSize, static_cast<u32>(lb.setup.size()));
+            fw->add_bytes(k::kSetupData, std::move(lb.setup));
+            fw->add_u32(k::kKernelAddr, LinuxBootImage::kKernelAddr);
+            fw->add_u32(k::kKernelSize, static_cast<u32>(lb.kernel.size()));
+            fw->add_bytes(k::kKernelData, std::move(lb.kernel));
+            fw->add_u32(k::kInitrdAddr, lb.initrd_addr);
+            fw->add_u32(k::kInitrdSize, static_cast<u32>(lb.initrd.size()));
+            fw->add_bytes(k::kInitrdData, std::move(lb.initrd));
+            fw->add_u32(k::kCmdlineAddr, LinuxBootImage::kCmdlineAddr);
+            fw->add_u32(k::kCmdlineSize, static_cast<u32>(lb.cmdline.size()));
+            fw->add_bytes(k::kCmdlineData, std::move(lb.cmdline));
+            rom_name = "linuxboot.bin";
+            fw->add_file("genroms/" + rom_name, option_rom(linuxboot_rom, linuxboot_rom_size));
+        } else if (is_multiboot(image)) {
+            if (!cfg.initrd.empty()) throw OptionError("-initrd: Multiboot modules are not supported yet");
+            const MultibootImage mb = multiboot_build(image, cfg.append, cfg.kernel, ram.below_4g);
+            fw->add_u32(k::kKernelAddr, static_cast<u32>(mb.load_addr));
+            fw->add_u32(k::kKernelSize, static_cast<u32>(mb.image.size()));
+            fw->add_bytes(k::kKernelData, mb.image);
+            fw->add_u32(k::kKernelEntry, mb.entry);
+            fw->add_u32(k::kInitrdAddr, static_cast<u32>(mb.info_addr));
+            fw->add_u32(k::kInitrdSize, static_cast<u32>(mb.info.size()));
+            fw->add_bytes(k::kInitrdData, mb.info);
+            rom_name = "multiboot.bin";
+            fw->add_file("genroms/" + rom_name, option_rom(multiboot_rom, multiboot_rom_size));
+        } else {
+            throw OptionError("-kernel: " + cfg.kernel + ": not a Linux bzImage or a Multiboot kernel");
+        }
+        const std::string order = "/rom@genroms/" + rom_name + "\n";
         fw->add_file("bootorder", std::vector<u8>(order.begin(), order.end()));
     } else if (!cfg.initrd.empty()) {
         throw OptionError("-initrd: only allowed with -kernel");
@@ -331,6 +358,13 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
     // Chardevs last: an error above must not leave a half-written file behind.
     add_serial_ports(*m, cfg, isa_irq);
     add_debugcons(*m, cfg);
+    m->device_props = [](const Device& d) -> std::string {  // `info qtree`: PCI addresses
+        auto* p = dynamic_cast<const PciDevice*>(&d);
+        if (!p) return {};
+        char b[24];
+        std::snprintf(b, sizeof b, "addr = %02x.%x", p->slot(), p->function());
+        return b;
+    };
     for (auto& d : m->devices()) d->reset();
     return m;
 }

@@ -40,13 +40,16 @@ void Ich9Lpc::realize(Machine& m) {
         if ((v & 4) && on_reset_request) on_reset_request();  // a 0->1 of RST_CPU resets
     };
     rst.min_access = rst.max_access = 1;
-    m.io_space().add_subregion(m.own(MemoryRegion::io("ich9-rst-cnt", 1, rst)), 0xcf9, 1);
-    // APM control and status (13.7.2, I/O 0xb2/0xb3).
+    m.io_space().add_subregion(m.own(MemoryRegion::io("ich9-rst-cnt", 1, rst)), 0xcf9, 3);
+    // APM control and status (13.8.2, I/O 0xb2/0xb3).
     MemoryOps apm;
-    apm.read = [this](u64 off, unsigned) -> u64 { return off ? apm_sts_ : 0; };
+    apm.read = [this](u64 off, unsigned) -> u64 { return off ? apm_sts_ : apm_cnt_; };
     apm.write = [this](u64 off, u64 v, unsigned) {
         if (off) apm_sts_ = static_cast<u8>(v);
-        else pm_.apm_command(static_cast<u8>(v));
+        else {
+            apm_cnt_ = static_cast<u8>(v);
+            pm_.apm_command(apm_cnt_);
+        }
     };
     apm.min_access = apm.max_access = 1;
     m.io_space().add_subregion(m.own(MemoryRegion::io("apm-io", 2, apm)), 0xb2);
@@ -68,7 +71,7 @@ void Ich9Lpc::realize(Machine& m) {
 void Ich9Lpc::reset() {
     PciDevice::reset();
     rst_cnt_ = 0;
-    apm_sts_ = 0;
+    apm_cnt_ = apm_sts_ = 0;
     rcrb_.fill(0);
     update_pm();
     update_pirq_pic();
@@ -78,6 +81,7 @@ void Ich9Lpc::reset() {
 void Ich9Lpc::describe_state(StateVisitor& v) {
     PciDevice::describe_state(v);
     v.field("rst_cnt", &rst_cnt_, sizeof rst_cnt_);
+    v.field("apm_cnt", &apm_cnt_, sizeof apm_cnt_);
     v.field("apm_sts", &apm_sts_, sizeof apm_sts_);
     v.field("rcrb", rcrb_.data(), rcrb_.size());
     v.field("intx_levels", intx_levels_.data(), intx_levels_.size());
@@ -151,8 +155,9 @@ void Ich9Lpc::update_pirq_pic() {
     }
     if (sci_level_ && sci_irq() < 16) pic[sci_irq()] = true;
     for (unsigned i = 0; i < 16; i++) {
-        // Only inputs PCI or the SCI can drive; IRQ 0, 2, 8 and 13 are never PIRQ targets.
-        if (i == 0 || i == 2 || i == 8 || i == 13) continue;
+        // Only inputs PCI or the SCI can drive; IRQ 0-2, 8 and 13 are reserved PIRQ routing
+        // values (ICH9 13.1.17/13.1.18), never PIRQ targets.
+        if (i <= 2 || i == 8 || i == 13) continue;
         if (pic[i] != pic_levels_[i]) {
             pic_levels_[i] = pic[i];
             if (pic_irq) pic_irq(i, pic[i]);

@@ -24,6 +24,12 @@ public:
     void realize(Machine& m) override;
     void reset() override;
     void describe_state(StateVisitor& v) override;
+    void post_load() override {
+        PciDevice::post_load();
+        update_pm();
+        update_pirq_pic();
+        update_rcba();
+    }
     void config_write(unsigned offset, u32 value, unsigned size) override;
 
     // The PIRQ a device's INTx pin drives (q35's default D<n>IR routing, which the DSDT's _PRT
@@ -49,7 +55,7 @@ private:
     std::array<bool, 8> pirq_levels_{};
     bool sci_level_ = false;
     u8 rst_cnt_ = 0;
-    u8 apm_sts_ = 0;
+    u8 apm_cnt_ = 0, apm_sts_ = 0;
     std::array<u8, 0x4000> rcrb_{};  // chipset configuration registers (13.9), kept as bytes
     MemoryRegion* rcrb_region_ = nullptr;
     u64 rcrb_mapped_ = ~0ull;

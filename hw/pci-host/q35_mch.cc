@@ -67,6 +67,7 @@ void Q35Mch::realize(Machine& m) {
 void Q35Mch::reset() {
     PciDevice::reset();
     set_wmask8(kSmramc, 0x78);  // D_LCK holds only until reset
+    set_wmask8(kEsmramc, 0x87);
     if (!machine_) return;
     update_pam();
     update_smram();
@@ -75,6 +76,16 @@ void Q35Mch::reset() {
 
 void Q35Mch::describe_state(StateVisitor& v) {
     PciDevice::describe_state(v);
+}
+
+void Q35Mch::post_load() {
+    PciDevice::post_load();
+    const bool locked = cfg8(kSmramc) & 0x10;
+    set_wmask8(kSmramc, locked ? 0x20 : 0x78);
+    set_wmask8(kEsmramc, locked ? 0 : 0x87);
+    update_pam();
+    update_smram();
+    update_pciexbar();
 }
 
 unsigned Q35Mch::pam_mode(unsigned i) const {
@@ -126,10 +137,11 @@ void Q35Mch::config_write(unsigned offset, u32 value, unsigned size) {
     auto touches = [&](unsigned lo, unsigned len) { return offset < lo + len && offset + size > lo; };
     if (touches(kSmramc, 1) && (smram_before & 0x10)) {
         // D_LCK (5.1.25): once set, D_OPEN reads 0 and the register is read-only until reset.
-        set8(kSmramc, smram_before);
+        set8(kSmramc, static_cast<u8>((smram_before & ~0x20) | (cfg8(kSmramc) & 0x20)));  // D_CLS stays RW
     } else if (touches(kSmramc, 1) && (cfg8(kSmramc) & 0x10)) {
         set8(kSmramc, cfg8(kSmramc) & ~0x40);
-        set_wmask8(kSmramc, 0);
+        set_wmask8(kSmramc, 0x20);
+        set_wmask8(kEsmramc, 0);  // 5.1.26: H_SMRAME, TSEG_SZ, T_EN are RW/L
     }
     if (touches(kPam0, 7)) update_pam();
     if (touches(kSmramc, 1)) update_smram();

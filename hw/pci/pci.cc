@@ -111,7 +111,7 @@ u64 PciDevice::bar_address(unsigned n) const {
     u64 a = cfg32(off) & ~15u;
     if (b.type == PciBarType::Mem64) a |= static_cast<u64>(cfg32(off + 4)) << 32;
     // 0 is unassigned; all-ones (sizing in progress) or wrapping ranges are not decoded.
-    if (!a || a + b.size < a || (b.type == PciBarType::Mem32 && a + b.size > (1ull << 32))) return ~0ull;
+    if (!a || a + b.size < a || (b.type == PciBarType::Mem32 && a + b.size >= (1ull << 32))) return ~0ull;
     return a;
 }
 
@@ -152,7 +152,7 @@ void PciConfigPorts::realize(Machine& m) {
     ops.write = [this](u64 off, u64 v, unsigned size) { write(static_cast<unsigned>(off), static_cast<u32>(v), size); };
     ops.min_access = 1;
     ops.max_access = 4;
-    m.io_space().add_subregion(m.own(MemoryRegion::io("pci-conf1", 8, ops)), 0xcf8);
+    m.io_space().add_subregion(m.own(MemoryRegion::io("pci-conf1", 8, ops)), 0xcf8, 2);
 }
 
 u32 PciConfigPorts::read(unsigned port, unsigned size) {

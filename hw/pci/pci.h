@@ -38,6 +38,7 @@ public:
     // board resets every device once it is built) records the power-on configuration space.
     void reset() override;
     void describe_state(StateVisitor& v) override;
+    void post_load() override { update_mappings(); }
 
     // Configuration accesses as the host bridge forwards them (offset < 4096, size 1/2/4,
     // never crossing a dword).

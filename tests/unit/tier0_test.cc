@@ -134,3 +134,20 @@ TEST_F(Engine, ChainedBlocksFollowAnAddressSpaceSwitch) {
 }
 
 }  // namespace
+
+// In real and protected mode a block's EIP is not a virtual address: the same EIP under another
+// CS base is other code. The jump cache once matched on EIP alone and ran the old CS's block
+// (found by a Linux-boot-protocol test: the boot ROM's code ran again at the kernel's CS).
+TEST_F(Engine, SameEipUnderAnotherCsBaseIsOtherCode) {
+    cpu_reset(c);
+    load(0x10100, {0xB8, 0x01, 0x00, 0xF4});  // 1000:0100  mov ax, 1; hlt
+    load(0x20100, {0xB8, 0x02, 0x00, 0xF4});  // 2000:0100  mov ax, 2; hlt
+    c.seg[CS].sel = 0x1000;
+    c.seg[CS].base = 0x10000;
+    EXPECT_EQ(run_at(0x100), jit::RunExit::Halted);
+    EXPECT_EQ(c.gpr[RAX] & 0xffff, 1u);
+    c.seg[CS].sel = 0x2000;  // as a far jump does: no flush of any cache
+    c.seg[CS].base = 0x20000;
+    EXPECT_EQ(run_at(0x100), jit::RunExit::Halted);
+    EXPECT_EQ(c.gpr[RAX] & 0xffff, 2u);
+}

@@ -9,7 +9,7 @@ string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
 string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)"
        "\\1\n    " bytes "${bytes}")
 file(WRITE "${OUT}.tmp"
-"// Generated from ${IN} by roms/acpi/embed.cmake; do not edit.
+"// Generated from ${IN} by roms/embed.cmake; do not edit.
 #include <cstddef>
 namespace vireo {
 extern const unsigned char ${SYMBOL}[];
