@@ -1,5 +1,6 @@
 // Reset and derived-mode bookkeeping of the CPU state.
 #include "frontend-x86/cpu_state.h"
+#include <cstring>
 #include "frontend-x86/cpu_model.h"
 #include "frontend-x86/flags.h"
 #include "frontend-x86/mem_access.h"
@@ -73,6 +74,11 @@ void cpu_reset(CpuState& c) {
     c.pkru = 0;
     c.dr[6] = 0xffff0ff0;
     c.dr[7] = 0x400;
+    // SDM Vol. 3A Table 9-1: XMM registers 0, MXCSR 1F80H; x87 FCW 0040H, FSW 0, tag word
+    // 5555H (every register valid, holding +0.0), pointers and opcode 0.
+    for (auto& v : c.xmm) v = VecReg{};
+    c.mxcsr = kMxcsrReset;
+    c.x87 = X87State{};
     c.irq_inhibit = false;
     c.halted = false;
     c.nmi_blocked = false;
@@ -82,7 +88,16 @@ void cpu_reset(CpuState& c) {
 }
 
 void cpu_init(CpuState& c) {
-    cpu_reset(c);  // touches no MSR and no x87/SSE state, as INIT
+    // INIT keeps the MSRs (cpu_reset does not touch them) and the x87/SSE state (SDM Vol. 3A
+    // Table 9-1, INIT column: "unchanged").
+    const X87State x87 = c.x87;
+    const u32 mxcsr = c.mxcsr;
+    VecReg xmm[16];
+    std::memcpy(xmm, c.xmm, sizeof xmm);
+    cpu_reset(c);
+    c.x87 = x87;
+    c.mxcsr = mxcsr;
+    std::memcpy(c.xmm, xmm, sizeof xmm);
     c.wait_for_sipi = !(c.apic_base & 0x100);
     c.halted = c.wait_for_sipi;
 }

@@ -91,6 +91,42 @@ enum CcOp : u8 {
     CC_COUNT
 };
 
+// MXCSR (SDM Vol. 1 10.2.3): exception flags 0-5, DAZ 6, exception masks 7-12, rounding
+// control 13-14, FTZ 15. Bits 16-31 are reserved: writing a 1 there is #GP(0).
+enum : u32 {
+    MXCSR_IE = 1u << 0, MXCSR_DE = 1u << 1, MXCSR_ZE = 1u << 2, MXCSR_OE = 1u << 3,
+    MXCSR_UE = 1u << 4, MXCSR_PE = 1u << 5, MXCSR_DAZ = 1u << 6, MXCSR_IM = 1u << 7,
+    MXCSR_DM = 1u << 8, MXCSR_ZM = 1u << 9, MXCSR_OM = 1u << 10, MXCSR_UM = 1u << 11,
+    MXCSR_PM = 1u << 12, MXCSR_RC = 3u << 13, MXCSR_FZ = 1u << 15,
+    kMxcsrReset = 0x1F80,  // SDM Vol. 3A Table 9-1: all exceptions masked, round to nearest
+    // The writable bits FXSAVE reports as MXCSR_MASK (SDM Vol. 1 11.6.6): DAZ is supported.
+    // (AMD hosts also report bit 17, MM, misaligned-SSE exception mask, which Vireo lacks.)
+    kMxcsrMask = 0xFFFF,
+};
+
+// One vector register, 32 bytes: XMM i is bytes 0-15 and the upper half of YMM i bytes 16-31
+// (SDM Vol. 1 14.1.1: the low 128 bits of YMM i are XMM i). One contiguous 32-byte slot per
+// register keeps the AVX forms simple later: a VEX.128 write zeroes bytes 16-31 of the same
+// slot, a 256-bit operand is one object, XSAVE's YMM_Hi128 component is bytes 16-31 of each.
+// Only the low 16 bytes are used until AVX is implemented. Lanes are little-endian, as in
+// the GPRs (the host is assumed little-endian, like gpr[] byte offsets for AH..BH).
+struct alignas(32) VecReg {
+    u8 b[32];
+};
+
+// x87 FPU state as FXSAVE/FXRSTOR carry it (SDM Vol. 1 8.1, Table 10-2). The arithmetic is not
+// implemented yet; the state is architectural already (reset values, FXSAVE/FXRSTOR).
+struct X87State {
+    u8 r[8][10] = {};  // physical registers R0..R7, 80-bit raw (ST(i) is R[(TOP + i) & 7])
+    u16 fcw = 0x0040;  // RESET value (SDM Vol. 3A Table 9-1; FNINIT gives 0x037F)
+    u16 fsw = 0;       // TOP is bits 11-13
+    u8 ftw = 0xFF;     // abridged tag word (SDM Vol. 1 10.5.1.1): bit i set = R i not empty;
+                       // RESET's tag word 5555H (all "zero") means all valid
+    u16 fop = 0;       // last non-control instruction opcode, 11 bits
+    u64 fip = 0, fdp = 0;  // last instruction / data pointer (offsets)
+    u16 fcs = 0, fds = 0;  // their selectors (the 32-bit FXSAVE layout carries them)
+};
+
 class CpuHost;  // the machine side: memory, I/O, interrupts (cpu_host.h)
 struct CpuModel;  // the named CPU model CPUID reports (cpu_model.h)
 
@@ -115,6 +151,12 @@ struct CpuState {
     // WD in bit 2k+1. RDPKRU/WRPKRU reach it; reset value 0.
     u32 pkru = 0;
     u64 dr[8] = {0, 0, 0, 0, 0xffff0ff0, 0x400, 0xffff0ff0, 0x400};
+
+    // SSE state (SDM Vol. 1 10.2): XMM0-15 (YMM upper halves beside them, see VecReg), MXCSR;
+    // and the x87 state FXSAVE carries. INIT keeps both (SDM Vol. 3A Table 9-1).
+    VecReg xmm[16] = {};
+    u32 mxcsr = kMxcsrReset;
+    X87State x87;
 
     // MSRs (msr.cc)
     u64 star = 0, lstar = 0, cstar = 0, sfmask = 0, kernel_gs_base = 0;

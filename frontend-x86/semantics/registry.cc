@@ -2,6 +2,7 @@
 #include <string>
 #include <unordered_map>
 #include "frontend-x86/semantics/sem_common.h"
+#include "frontend-x86/semantics/sse_common.h"
 
 namespace vireo::x86 {
 
@@ -10,7 +11,8 @@ struct Registry {
     std::unordered_map<std::string_view, const SemEntry*> by_mnemonic;
     std::vector<const SemEntry*> by_row;  // indexed like insn_table().rows: resolved once
     Registry() {
-        for (auto list : {sem_alu(), sem_data(), sem_control(), sem_system(), sem_string(), sem_bits()})
+        for (auto list : {sem_alu(), sem_data(), sem_control(), sem_system(), sem_string(), sem_bits(),
+                          sem_sse_move(), sem_sse_int(), sem_sse_state()})
             for (const SemEntry& e : list) by_mnemonic.emplace(e.mnemonic, &e);
         const InsnTable& t = insn_table();
         by_row.resize(t.rows.size());

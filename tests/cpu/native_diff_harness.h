@@ -53,10 +53,16 @@ constexpr u64 ALL = CF | PF | AF | ZF | SF | OF;
 
 using Rng = std::mt19937_64;
 
+// x87/SSE state travels in the FXSAVE64 layout (SDM Vol. 1 Table 10-3): the native side loads
+// it with FXRSTOR64 before the instruction and stores it with FXSAVE64 after; the Vireo side
+// converts it to and from CpuState (fx_load/fx_store below, independent of Vireo's FXSAVE).
+constexpr unsigned kFxBytes = 512;
+
 struct Input {
     u64 gpr[16];
     u64 rflags;
     std::array<u8, kDataSize> mem;
+    alignas(16) u8 fx[kFxBytes];
 };
 
 struct Output {
@@ -65,6 +71,9 @@ struct Output {
     int fault;    // vector, or -1
     u64 cr2;      // #PF: the faulting linear address
     const u8* mem;
+    // x87/MXCSR/XMM after the instruction (FXSAVE64 layout). At a fault only MXCSR and the
+    // XMM registers are compared (the kernel's signal frame gives the native ones).
+    alignas(16) u8 fx[kFxBytes];
 };
 
 // ------------------------------------------------------------------------------------------
@@ -152,6 +161,9 @@ inline std::string hex(const std::vector<u8>& b) {
 // A form: one encoding, how to prepare its inputs, and what of the result is defined.
 struct Form {
     std::string name;
+    bool simd = false;      // prints the XMM inputs in mismatch reports
+    unsigned mem_align = 0; // the memory operand is aligned to this in 7 of 8 cases
+    bool random_x87 = false;  // random x87 control/status/tag/pointers in the input state
     std::vector<u8> code;
     bool compat32 = false;  // run in 32-bit (compatibility) mode
     unsigned opbits = 64;   // operand size: random register values are edge-biased for it
@@ -165,6 +177,9 @@ struct Form {
     std::function<u64(const Input&)> flags_fn;        // or per input
     std::function<void(Input&, Rng&, unsigned)> setup;
     std::function<bool(const Input&)> skip;           // undefined result: not compared
+    // Bytes of the memory operand not compared: [mem_ignore_off, +mem_ignore_len), e.g. the
+    // MXCSR_MASK field of an FXSAVE image (host-specific: AMD reports bit 17 too).
+    unsigned mem_ignore_off = 0, mem_ignore_len = 0;
 };
 
 // ------------------------------------------------------------------------------------------
@@ -212,6 +227,63 @@ inline u64 pick_off(Rng& r, unsigned size) {
     return kOpLo + r() % (kOpHi - kOpLo - 16);
 }
 
+// An XMM value: whole-register patterns (0, all ones) or lanes of one width (1, 2, 4 or 8
+// bytes) that are all sign bits, all largest positives, edge-biased values, or random.
+inline void gen_vec(Rng& r, u8* v) {
+    const unsigned kind = r() % 10;
+    if (kind == 0 || kind == 1) {
+        std::memset(v, kind ? 0xff : 0, 16);
+        return;
+    }
+    const unsigned w = 1u << (r() % 4);
+    for (unsigned i = 0; i < 16; i += w) {
+        const u64 sign = 1ull << (8 * w - 1);
+        u64 x;
+        switch (kind) {
+        case 2: x = sign; break;
+        case 3: x = sign - 1; break;
+        case 4: case 5: case 6: x = gen_value(r, 8 * w); break;
+        default: x = r(); break;
+        }
+        std::memcpy(v + i, &x, w);
+    }
+}
+
+// The x87/SSE input state (FXSAVE64 layout): FNINIT's x87 control state with random register
+// contents (or random control/status/tags/pointers), MXCSR at its reset value or random valid,
+// random XMM values.
+inline void gen_fx(u8* fx, Rng& r, bool random_x87) {
+    std::memset(fx, 0, kFxBytes);
+    u16 fcw = 0x037F, fsw = 0;
+    u8 ftw = 0;
+    if (random_x87) {
+        // A state the x87 can hold (what FXRSTOR makes of any image, SDM Vol. 1 8.1.3, 8.1.5):
+        // FCW bit 6 set, bits 7 and 13-15 clear; FSW.ES and FSW.B set exactly when an
+        // exception flag is set whose mask bit is clear.
+        fcw = static_cast<u16>((r() & 0x1F3F) | 0x40);
+        fsw = static_cast<u16>(r() & 0x7F7F);
+        if (fsw & ~fcw & 0x3F) fsw |= 0x8080;
+        ftw = static_cast<u8>(r());
+    }
+    std::memcpy(fx + 0, &fcw, 2);
+    std::memcpy(fx + 2, &fsw, 2);
+    fx[4] = ftw;
+    // AMD saves FOP/FIP/FDP only while an exception is pending (FSW.ES, AMD APM FXSAVE): the
+    // pointers are random only then, so both hosts agree.
+    if (random_x87 && (fsw & 0x80)) {
+        const u16 fop = static_cast<u16>(r() & 0x7ff);
+        const u64 fip = r() & 0x7fffffffffffull, fdp = r() & 0x7fffffffffffull;
+        std::memcpy(fx + 6, &fop, 2);
+        std::memcpy(fx + 8, &fip, 8);
+        std::memcpy(fx + 16, &fdp, 8);
+    }
+    const u32 mxcsr = r() % 4 == 0 ? static_cast<u32>(r() & 0xffff) : 0x1F80;
+    std::memcpy(fx + 24, &mxcsr, 4);
+    for (unsigned i = 0; i < 8; i++)
+        for (unsigned k = 0; k < 10; k++) fx[32 + 16 * i + k] = static_cast<u8>(r());
+    for (unsigned i = 0; i < 16; i++) gen_vec(r, fx + 160 + 16 * i);
+}
+
 // ------------------------------------------------------------------------------------------
 // Native side.
 struct alignas(64) NativeState {
@@ -220,6 +292,10 @@ struct alignas(64) NativeState {
     u64 saved_rsp;
 };
 inline NativeState* const g_state = reinterpret_cast<NativeState*>(kStateAddr);
+// FXRSTOR64 image loaded before the instruction, FXSAVE64 image stored after it, and the
+// MXCSR the host gets back (with FNINIT) before returning to C++.
+constexpr u64 kFxInAddr = kStateAddr + 0x400, kFxOutAddr = kStateAddr + 0x600;
+constexpr u64 kHostMxcsrAddr = kStateAddr + 0x300;
 constexpr u64 kFarStack = kStateAddr + kStateSize - 64;
 
 inline sigjmp_buf g_jmp;
@@ -231,6 +307,7 @@ inline volatile int g_trapno = -1;
 struct FaultRegs {
     u64 gpr[16];
     u64 rflags, rip, cr2;
+    alignas(16) u8 fx[kFxBytes];  // the signal frame's FXSAVE-format FPU state
 };
 inline FaultRegs g_fault;
 
@@ -242,6 +319,7 @@ inline void on_signal(int, siginfo_t*, void* ctx) {
     g_fault.rflags = static_cast<u64>(g[REG_EFL]);
     g_fault.rip = static_cast<u64>(g[REG_RIP]);
     g_fault.cr2 = static_cast<u64>(g[REG_CR2]);
+    if (const auto* fp = static_cast<ucontext_t*>(ctx)->uc_mcontext.fpregs) std::memcpy(g_fault.fx, fp, kFxBytes);
     g_trapno = static_cast<int>(g[REG_TRAPNO]);
     siglongjmp(g_jmp, 1);
 }
@@ -255,6 +333,16 @@ struct Emit {
         put({static_cast<u8>(0x48 | (reg & 8 ? 4 : 0)), static_cast<u8>(store ? 0x89 : 0x8B),
              static_cast<u8>((reg & 7) << 3 | 4), 0x25});
         put32(addr);
+    }
+    // FXRSTOR64 [abs32] (REX.W 0F AE /1) / FXSAVE64 [abs32] (REX.W 0F AE /0)
+    void fx64(bool save, u32 addr) {
+        put({0x48, 0x0F, 0xAE, static_cast<u8>(save ? 0x04 : 0x0C), 0x25});
+        put32(addr);
+    }
+    // After the instruction: FNINIT and LDMXCSR [abs32] give the host a sane FPU again.
+    void fpu_host(u32 mxcsr_addr) {
+        put({0xDB, 0xE3, 0x0F, 0xAE, 0x14, 0x25});
+        put32(mxcsr_addr);
     }
     // mov r32, [abs32] / mov [abs32], r32 in 32-bit code
     void mov32(bool store, int reg, u32 addr) {
@@ -309,6 +397,7 @@ public:
         Emit e;
         e.put({0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57});  // push rbx..r15
         e.mov64(true, RSP, kStateAddr + offsetof(NativeState, saved_rsp));
+        e.fx64(false, kFxInAddr);
         u64 at;
         if (!compat32) {
             e.put({0xFF, 0x34, 0x25});  // push qword [rflags]; popfq
@@ -321,6 +410,8 @@ public:
             e.mov64(false, RSP, kStateAddr + offsetof(NativeState, saved_rsp));
             e.put({0x9C, 0x8F, 0x04, 0x25});  // pushfq; pop qword [rflags]
             e.put32(kStateAddr + offsetof(NativeState, rflags));
+            e.fx64(true, kFxOutAddr);
+            e.fpu_host(kHostMxcsrAddr);
         } else {
             // To 32-bit: mov rsp, far stack; push 0x23; push label32; retfq.
             e.put({0x48, 0xC7, 0xC4});
@@ -353,6 +444,8 @@ public:
             std::memcpy(&e.b[fix64], &label64, 4);
             e.mov64(false, RSP, kStateAddr + offsetof(NativeState, saved_rsp));
             e.put({0x31, 0xC0, 0x8E, 0xD8, 0x8E, 0xC0});  // xor eax,eax; mov ds,eax; mov es,eax
+            e.fx64(true, kFxOutAddr);
+            e.fpu_host(kHostMxcsrAddr);
         }
         e.put({0xFC, 0x41, 0x5F, 0x41, 0x5E, 0x41, 0x5D, 0x41, 0x5C, 0x5D, 0x5B, 0xC3});  // cld; pop; ret
         std::memcpy(reinterpret_cast<void*>(kCodeAddr), e.b.data(), e.b.size());
@@ -365,15 +458,20 @@ public:
         std::memcpy(data, in.mem.data(), kDataSize);
         std::memcpy(g_state->gpr, in.gpr, sizeof in.gpr);
         g_state->rflags = in.rflags;
+        std::memcpy(reinterpret_cast<void*>(kFxInAddr), in.fx, kFxBytes);
+        const u32 host_mxcsr = 0x1F80;
+        std::memcpy(reinterpret_cast<void*>(kHostMxcsrAddr), &host_mxcsr, 4);
         Output out{};
         out.fault = call();
         if (out.fault >= 0) {
             std::memcpy(out.gpr, g_fault.gpr, sizeof out.gpr);
             out.rflags = g_fault.rflags;
             out.cr2 = g_fault.cr2;
+            std::memcpy(out.fx, g_fault.fx, kFxBytes);
         } else {
             std::memcpy(out.gpr, g_state->gpr, sizeof out.gpr);
             out.rflags = g_state->rflags;
+            std::memcpy(out.fx, reinterpret_cast<const void*>(kFxOutAddr), kFxBytes);
         }
         out.mem = data;
         return out;
@@ -384,11 +482,57 @@ private:
 
     __attribute__((noinline)) int call() {
         g_trapno = -1;
-        if (sigsetjmp(g_jmp, 1)) return g_trapno;
+        if (sigsetjmp(g_jmp, 1)) {
+            // The instruction faulted with the input's FPU state loaded: give the host its own.
+            const u32 m = 0x1F80;
+            asm volatile("fninit\n\tldmxcsr %0" : : "m"(m));
+            return g_trapno;
+        }
         reinterpret_cast<void (*)()>(kCodeAddr)();
         return -1;
     }
 };
+
+// ------------------------------------------------------------------------------------------
+// The FXSAVE64 image <-> CpuState (SDM Vol. 1 Table 10-3), for the Vireo side of the harness.
+template <typename T>
+inline T fx_get(const u8* fx, unsigned off) {
+    T v;
+    std::memcpy(&v, fx + off, sizeof v);
+    return v;
+}
+template <typename T>
+inline void fx_put(u8* fx, unsigned off, T v) { std::memcpy(fx + off, &v, sizeof v); }
+
+inline void fx_load(CpuState& c, const u8* fx) {
+    X87State& x = c.x87;
+    x.fcw = fx_get<u16>(fx, 0);
+    x.fsw = fx_get<u16>(fx, 2);
+    x.ftw = fx[4];
+    x.fop = fx_get<u16>(fx, 6) & 0x7ff;
+    x.fip = fx_get<u64>(fx, 8);
+    x.fdp = fx_get<u64>(fx, 16);
+    x.fcs = x.fds = 0;
+    const unsigned top = (x.fsw >> 11) & 7;
+    for (unsigned i = 0; i < 8; i++) std::memcpy(x.r[(top + i) & 7], fx + 32 + 16 * i, 10);
+    c.mxcsr = fx_get<u32>(fx, 24);
+    for (unsigned i = 0; i < 16; i++) std::memcpy(c.xmm[i].b, fx + 160 + 16 * i, 16);
+}
+inline void fx_store(const CpuState& c, u8* fx) {
+    std::memset(fx, 0, kFxBytes);
+    const X87State& x = c.x87;
+    fx_put<u16>(fx, 0, x.fcw);
+    fx_put<u16>(fx, 2, x.fsw);
+    fx[4] = x.ftw;
+    fx_put<u16>(fx, 6, x.fop);
+    fx_put<u64>(fx, 8, x.fip);
+    fx_put<u64>(fx, 16, x.fdp);
+    fx_put<u32>(fx, 24, c.mxcsr);
+    fx_put<u32>(fx, 28, kMxcsrMask);
+    const unsigned top = (x.fsw >> 11) & 7;
+    for (unsigned i = 0; i < 8; i++) std::memcpy(fx + 32 + 16 * i, x.r[(top + i) & 7], 10);
+    for (unsigned i = 0; i < 16; i++) std::memcpy(fx + 160 + 16 * i, c.xmm[i].b, 16);
+}
 
 // ------------------------------------------------------------------------------------------
 // Vireo side.
@@ -446,12 +590,14 @@ public:
         c.rip = code_at;
         c.halted = false;
         c.irq_inhibit = false;
+        fx_load(c, in.fx);
         engine->run(10'000'000);
         Output out{};
         for (int i = 0; i < 16; i++) out.gpr[i] = c.gpr[i];
         out.rflags = read_rflags(c);
         out.cr2 = c.cr2;
         out.mem = host.ram() + kDataAddr;
+        fx_store(c, out.fx);
         if (c.halted && c.rip == end_rip) out.fault = -1;
         else if (fault_vector(c) >= 0) out.fault = fault_vector(c);
         else out.fault = 1000;  // did not finish
@@ -548,8 +694,10 @@ struct Harness {
             in->gpr[RSP] = kStackInit;
             in->rflags = 0x202 | flag_combo(k % 64) | (f.random_df && (r() & 1) ? DF : 0);
             std::memcpy(in->mem.data(), base_image.data(), kDataSize);
+            gen_fx(in->fx, r, f.random_x87);
             if (f.mem_base >= 0) {
-                const u64 off = pick_off(r, f.mem_size);
+                u64 off = f.mem_size > 16 ? kOpLo + r() % (kOpHi - kOpLo - f.mem_size) : pick_off(r, f.mem_size);
+                if (f.mem_align && r() % 8) off &= ~static_cast<u64>(f.mem_align - 1);
                 in->gpr[f.mem_base] = kDataAddr + off - f.mem_disp - f.mem_seg_base;
                 for (unsigned o = 0; o < f.mem_size; o += 8) {
                     const unsigned n = std::min(8u, f.mem_size - o);
@@ -572,7 +720,8 @@ struct Harness {
             } else {
                 st.compared++;
                 if (std::memcmp(a.gpr, in->gpr, sizeof a.gpr) || ((a.rflags ^ in->rflags) & (ALL | DF)) ||
-                    std::memcmp(a.mem, in->mem.data(), kDataSize))
+                    std::memcmp(a.mem, in->mem.data(), kDataSize) || std::memcmp(a.fx + 160, in->fx + 160, 256) ||
+                    std::memcmp(a.fx, in->fx, 28))
                     st.changed++;
             }
             if (diff.empty()) continue;
@@ -616,16 +765,57 @@ struct Harness {
                           flags_str(a.rflags & fm).c_str(), flags_str(b.rflags & fm).c_str());
             d += t;
         }
+        d += compare_fx(in, a, b);
         const u64 first = fault ? kOpLo : 0;
+        u64 ign_lo = 0, ign_hi = 0;
+        if (f.mem_ignore_len && f.mem_base >= 0) {
+            ign_lo = in.gpr[f.mem_base] + f.mem_disp + f.mem_seg_base - kDataAddr + f.mem_ignore_off;
+            ign_hi = ign_lo + f.mem_ignore_len;
+        }
         if (std::memcmp(amem + first, b.mem + first, kDataSize - first)) {
             unsigned shown = 0;
             for (u64 i = first; i < kDataSize && shown < 4; i++) {
+                if (i >= ign_lo && i < ign_hi) continue;
                 if (amem[i] != b.mem[i]) {
                     std::snprintf(t, sizeof t, "    mem[%#" PRIx64 "]: native %02x vireo %02x (was %02x)\n",
                                   kDataAddr + i, amem[i], b.mem[i], in.mem[i]);
                     d += t;
                     shown++;
                 }
+            }
+        }
+        return d;
+    }
+
+    // x87/MXCSR/XMM after the instruction. MXCSR_MASK (bytes 28-31) is the host's and not
+    // state. At a fault only MXCSR and XMM (the kernel's signal frame). On an AMD host FXSAVE
+    // stores FOP/FIP/FDP as 0 unless FSW.ES is set (AMD APM FXSAVE): not compared then.
+    static std::string compare_fx(const Input& in, const Output& a, const Output& b) {
+        (void)in;
+        char t[256];
+        std::string d;
+        const bool fault = a.fault >= 0;
+        static const bool amd = __builtin_cpu_is("amd");
+        const bool skip_ptrs = amd && !(fx_get<u16>(a.fx, 2) & 0x80);
+        if (fx_get<u32>(a.fx, 24) != fx_get<u32>(b.fx, 24)) {
+            std::snprintf(t, sizeof t, "    mxcsr: native %08x vireo %08x\n", fx_get<u32>(a.fx, 24), fx_get<u32>(b.fx, 24));
+            d += t;
+        }
+        for (unsigned i = 0; i < 16; i++) {
+            const u8* x = a.fx + 160 + 16 * i;
+            const u8* y = b.fx + 160 + 16 * i;
+            if (std::memcmp(x, y, 16) == 0) continue;
+            std::snprintf(t, sizeof t, "    xmm%u: native %016" PRIx64 "%016" PRIx64 " vireo %016" PRIx64 "%016" PRIx64 "\n",
+                          i, fx_get<u64>(x, 8), fx_get<u64>(x, 0), fx_get<u64>(y, 8), fx_get<u64>(y, 0));
+            d += t;
+        }
+        if (fault) return d;
+        for (unsigned i = 0; i < 160; i++) {
+            if (i >= 24 && i < 32) continue;
+            if (skip_ptrs && i >= 6 && i < 24) continue;
+            if (a.fx[i] != b.fx[i]) {
+                std::snprintf(t, sizeof t, "    x87 state byte %u (FXSAVE64 image): native %02x vireo %02x\n", i, a.fx[i], b.fx[i]);
+                d += t;
             }
         }
         return d;
@@ -646,12 +836,27 @@ struct Harness {
             s += t;
         }
         s += " flags=" + flags_str(in.rflags) + "\n";
+        if (f.simd) {
+            std::snprintf(t, sizeof t, "    mxcsr=%08x fcw=%04x fsw=%04x ftw=%02x\n", fx_get<u32>(in.fx, 24),
+                          fx_get<u16>(in.fx, 0), fx_get<u16>(in.fx, 2), in.fx[4]);
+            s += t;
+            for (unsigned i = 0; i < 16; i++) {
+                std::snprintf(t, sizeof t, "%sxmm%-2u=%016" PRIx64 "%016" PRIx64, i % 2 ? "  " : "    ", i,
+                              fx_get<u64>(in.fx, 160 + 16 * i + 8), fx_get<u64>(in.fx, 160 + 16 * i));
+                s += t;
+                if (i % 2) s += "\n";
+            }
+        }
         if (f.mem_base >= 0) {
             const u64 off = in.gpr[f.mem_base] + f.mem_disp - kDataAddr;
             if (off < kDataSize - 8) {
                 std::snprintf(t, sizeof t, "    mem operand at %#" PRIx64 ": %016" PRIx64 "\n", kDataAddr + off,
                               get_mem(in, off, 8));
                 s += t;
+                if (f.mem_size >= 16 && off < kDataSize - 16) {
+                    std::snprintf(t, sizeof t, "      bytes 8-15: %016" PRIx64 "\n", get_mem(in, off + 8, 8));
+                    s += t;
+                }
             }
         }
         return s;

@@ -173,7 +173,7 @@ std::vector<Form> alu_forms() {
                 e.imm = le(iv, bits == 8 ? 1 : bits == 16 ? 2 : 4);
                 Form f = make(std::string(o.name) + " acc r" + size_name(bits) + " imm=" + hex(e.imm), e, bits);
                 f.flags = o.flags;
-                f.states = 64;
+                f.states = 512;
                 v.push_back(f);
             }
         }
@@ -1110,6 +1110,302 @@ std::vector<Form> bcd_forms() {
     return v;
 }
 
+// ------------------------------------------------------------------------------------------
+// SSE/SSE2 (legacy encodings). Every form runs with all 16 XMM registers and MXCSR loaded from
+// the input (FXRSTOR64 natively) and compared after; memory forms also check the data area and
+// the 16-byte alignment rule (#GP(0) for aligned forms: one case in eight is misaligned).
+// Register choices exercise REX.R/REX.B (xmm8-15) and the same register on both sides.
+Enc sse_enc(u8 pfx, std::vector<u8> op, int reg, Rm rm, std::vector<u8> imm = {}, bool w = false) {
+    Enc e;
+    if (pfx) e.pre = {pfx};
+    e.op = {0x0F};
+    e.op.insert(e.op.end(), op.begin(), op.end());
+    e.reg = reg;
+    e.rm = rm;
+    e.imm = std::move(imm);
+    e.w = w;
+    return e;
+}
+Form sse_form(const std::string& name, const Enc& e, unsigned mem_size, unsigned align) {
+    Form f = make(name, e, 64);
+    f.simd = true;
+    if (e.rm.mem) {
+        f.mem_size = mem_size;
+        f.mem_align = align;
+    }
+    return f;
+}
+const char* pfx_name(u8 p) { return p == 0x66 ? "66 " : p == 0xF3 ? "F3 " : p == 0xF2 ? "F2 " : "NP "; }
+
+// xmm,xmm/m forms: four register pairs and two memory forms.
+constexpr std::pair<int, int> kXmmPairs[] = {{1, 2}, {9, 14}, {3, 3}, {15, 0}};
+constexpr std::pair<int, int> kXmmMem[] = {{5, 3}, {12, 13}};
+
+void add_sse_rm(std::vector<Form>& v, const std::string& name, u8 pfx, u8 op, unsigned mem_size, unsigned align,
+                std::vector<u8> imm = {}, bool regs = true, bool mems = true,
+                std::function<void(Input&, Rng&, unsigned)> setup = {}) {
+    char nm[160];
+    if (regs)
+        for (auto [reg, rm] : kXmmPairs) {
+            std::snprintf(nm, sizeof nm, "%s xmm%d,xmm%d%s%s [%s0F %02X]", name.c_str(), reg, rm, imm.empty() ? "" : " imm=",
+                          hex(imm).c_str(), pfx_name(pfx), op);
+            Form f = sse_form(nm, sse_enc(pfx, {op}, reg, R(rm), imm), 0, 0);
+            f.setup = setup;
+            v.push_back(f);
+        }
+    if (mems)
+        for (auto [reg, base] : kXmmMem) {
+            std::snprintf(nm, sizeof nm, "%s xmm%d,m%u [%s]%s%s [%s0F %02X]", name.c_str(), reg, mem_size * 8,
+                          kRegNames[base], imm.empty() ? "" : " imm=", hex(imm).c_str(), pfx_name(pfx), op);
+            Form f = sse_form(nm, sse_enc(pfx, {op}, reg, M(base), imm), mem_size, align);
+            f.setup = setup;
+            v.push_back(f);
+        }
+}
+
+// Shift counts from an xmm/m128: the low quadword, mostly small (and the edges around the
+// element width), sometimes huge.
+std::function<void(Input&, Rng&, unsigned)> shift_count_setup(int rm_xmm, int mem_base, int mem_disp) {
+    return [=](Input& in, Rng& r, unsigned) {
+        if (r() % 8 == 0) return;
+        const u64 cnt = r() % 4 == 0 ? (r() % 3 == 0 ? ~0ull - r() % 4 : 1ull << (r() % 64)) : r() % 70;
+        if (mem_base >= 0) put_mem(in, in.gpr[mem_base] + mem_disp - kDataAddr, cnt, 8);
+        else std::memcpy(in.fx + 160 + 16 * rm_xmm, &cnt, 8);
+    };
+}
+
+std::vector<Form> sse_int_forms() {
+    std::vector<Form> v;
+    struct Bin { const char* name; u8 pfx, op; };
+    static constexpr Bin kBin[] = {
+        {"punpcklbw", 0x66, 0x60}, {"punpcklwd", 0x66, 0x61}, {"punpckldq", 0x66, 0x62}, {"packsswb", 0x66, 0x63},
+        {"pcmpgtb", 0x66, 0x64}, {"pcmpgtw", 0x66, 0x65}, {"pcmpgtd", 0x66, 0x66}, {"packuswb", 0x66, 0x67},
+        {"punpckhbw", 0x66, 0x68}, {"punpckhwd", 0x66, 0x69}, {"punpckhdq", 0x66, 0x6A}, {"packssdw", 0x66, 0x6B},
+        {"punpcklqdq", 0x66, 0x6C}, {"punpckhqdq", 0x66, 0x6D},
+        {"pcmpeqb", 0x66, 0x74}, {"pcmpeqw", 0x66, 0x75}, {"pcmpeqd", 0x66, 0x76},
+        {"paddq", 0x66, 0xD4}, {"pmullw", 0x66, 0xD5}, {"psubusb", 0x66, 0xD8}, {"psubusw", 0x66, 0xD9},
+        {"pminub", 0x66, 0xDA}, {"pand", 0x66, 0xDB}, {"paddusb", 0x66, 0xDC}, {"paddusw", 0x66, 0xDD},
+        {"pmaxub", 0x66, 0xDE}, {"pandn", 0x66, 0xDF}, {"pavgb", 0x66, 0xE0}, {"pavgw", 0x66, 0xE3},
+        {"pmulhuw", 0x66, 0xE4}, {"pmulhw", 0x66, 0xE5}, {"psubsb", 0x66, 0xE8}, {"psubsw", 0x66, 0xE9},
+        {"pminsw", 0x66, 0xEA}, {"por", 0x66, 0xEB}, {"paddsb", 0x66, 0xEC}, {"paddsw", 0x66, 0xED},
+        {"pmaxsw", 0x66, 0xEE}, {"pxor", 0x66, 0xEF}, {"pmuludq", 0x66, 0xF4}, {"pmaddwd", 0x66, 0xF5},
+        {"psadbw", 0x66, 0xF6}, {"psubb", 0x66, 0xF8}, {"psubw", 0x66, 0xF9}, {"psubd", 0x66, 0xFA},
+        {"psubq", 0x66, 0xFB}, {"paddb", 0x66, 0xFC}, {"paddw", 0x66, 0xFD}, {"paddd", 0x66, 0xFE},
+        {"unpcklps", 0, 0x14}, {"unpcklpd", 0x66, 0x14}, {"unpckhps", 0, 0x15}, {"unpckhpd", 0x66, 0x15},
+        {"andps", 0, 0x54}, {"andpd", 0x66, 0x54}, {"andnps", 0, 0x55}, {"andnpd", 0x66, 0x55},
+        {"orps", 0, 0x56}, {"orpd", 0x66, 0x56}, {"xorps", 0, 0x57}, {"xorpd", 0x66, 0x57},
+    };
+    for (const Bin& b : kBin) add_sse_rm(v, b.name, b.pfx, b.op, 16, 16);
+    // Shifts by xmm/m128.
+    struct Sh { const char* name; u8 op; };
+    static constexpr Sh kSh[] = {{"psrlw", 0xD1}, {"psrld", 0xD2}, {"psrlq", 0xD3}, {"psraw", 0xE1},
+                                 {"psrad", 0xE2}, {"psllw", 0xF1}, {"pslld", 0xF2}, {"psllq", 0xF3}};
+    for (const Sh& s : kSh) {
+        for (auto [reg, rm] : kXmmPairs) {
+            if (reg == rm) continue;
+            char nm[96];
+            std::snprintf(nm, sizeof nm, "%s xmm%d,xmm%d", s.name, reg, rm);
+            Form f = sse_form(nm, sse_enc(0x66, {s.op}, reg, R(rm)), 0, 0);
+            f.setup = shift_count_setup(rm, -1, 0);
+            v.push_back(f);
+        }
+        for (auto [reg, base] : kXmmMem) {
+            char nm[96];
+            std::snprintf(nm, sizeof nm, "%s xmm%d,m128 [%s]", s.name, reg, kRegNames[base]);
+            Form f = sse_form(nm, sse_enc(0x66, {s.op}, reg, M(base)), 16, 16);
+            f.setup = shift_count_setup(0, base, 0x10);
+            v.push_back(f);
+        }
+    }
+    // Shifts by imm8 (66 0F 71-73 /digit ib).
+    struct ShI { const char* name; u8 op; int digit; };
+    static constexpr ShI kShI[] = {{"psrlw", 0x71, 2}, {"psraw", 0x71, 4}, {"psllw", 0x71, 6},
+                                   {"psrld", 0x72, 2}, {"psrad", 0x72, 4}, {"pslld", 0x72, 6},
+                                   {"psrlq", 0x73, 2}, {"psrldq", 0x73, 3}, {"psllq", 0x73, 6}, {"pslldq", 0x73, 7}};
+    for (const ShI& s : kShI)
+        for (int rm : {2, 11})
+            for (u8 imm : {0, 1, 3, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 200, 255}) {
+                char nm[96];
+                std::snprintf(nm, sizeof nm, "%s xmm%d,%u", s.name, rm, imm);
+                Form f = sse_form(nm, sse_enc(0x66, {s.op}, s.digit, R(rm), {imm}), 0, 0);
+                f.states = 512;
+                v.push_back(f);
+            }
+    // Shuffles with imm8.
+    struct Shuf { const char* name; u8 pfx, op; };
+    static constexpr Shuf kShuf[] = {{"pshufd", 0x66, 0x70}, {"pshufhw", 0xF3, 0x70}, {"pshuflw", 0xF2, 0x70},
+                                     {"shufps", 0, 0xC6}, {"shufpd", 0x66, 0xC6}};
+    for (const Shuf& s : kShuf)
+        for (u8 imm : {0x00, 0x1B, 0xE4, 0x4E, 0xB1, 0xFF, 0x93, 0x02})
+            add_sse_rm(v, s.name, s.pfx, s.op, 16, 16, {imm});
+    for (Form& f : v)
+        if (!f.states) f.states = 2048;
+    // PINSRW xmm, r32/m16, imm8 and PEXTRW r32, xmm, imm8; PMOVMSKB, MOVMSKPS/PD.
+    for (u8 imm : {0, 1, 2, 3, 4, 5, 6, 7, 0xF9}) {
+        char nm[96];
+        for (auto [x, g] : {std::pair{2, 6}, std::pair{10, 9}, std::pair{7, 0}}) {
+            std::snprintf(nm, sizeof nm, "pinsrw xmm%d,r%d,%u", x, g, imm);
+            v.push_back(sse_form(nm, sse_enc(0x66, {0xC4}, x, R(g), {imm}), 0, 0));
+            std::snprintf(nm, sizeof nm, "pextrw r%d,xmm%d,%u", g, x, imm);
+            v.push_back(sse_form(nm, sse_enc(0x66, {0xC5}, g, R(x), {imm}), 0, 0));
+        }
+        std::snprintf(nm, sizeof nm, "pinsrw xmm12,m16 [r13],%u", imm);
+        v.push_back(sse_form(nm, sse_enc(0x66, {0xC4}, 12, M(13), {imm}), 2, 0));
+    }
+    for (auto [g, x] : {std::pair{2, 6}, std::pair{10, 9}, std::pair{0, 15}}) {
+        char nm[96];
+        std::snprintf(nm, sizeof nm, "pmovmskb r%d,xmm%d", g, x);
+        v.push_back(sse_form(nm, sse_enc(0x66, {0xD7}, g, R(x)), 0, 0));
+        std::snprintf(nm, sizeof nm, "movmskps r%d,xmm%d", g, x);
+        v.push_back(sse_form(nm, sse_enc(0, {0x50}, g, R(x)), 0, 0));
+        std::snprintf(nm, sizeof nm, "movmskpd r%d,xmm%d", g, x);
+        v.push_back(sse_form(nm, sse_enc(0x66, {0x50}, g, R(x)), 0, 0));
+    }
+    for (Form& f : v)
+        if (!f.states) f.states = 1024;
+    return v;
+}
+
+std::vector<Form> sse_move_forms() {
+    std::vector<Form> v;
+    // Whole-register loads (Vx,Wx) and stores (Wx,Vx); aligned forms #GP(0) on a misaligned
+    // operand, the unaligned ones straddle pages now and then.
+    struct Mv { const char* name; u8 pfx, load, store; bool aligned; };
+    static constexpr Mv kMv[] = {{"movups", 0, 0x10, 0x11, false}, {"movupd", 0x66, 0x10, 0x11, false},
+                                 {"movdqu", 0xF3, 0x6F, 0x7F, false}, {"movaps", 0, 0x28, 0x29, true},
+                                 {"movapd", 0x66, 0x28, 0x29, true}, {"movdqa", 0x66, 0x6F, 0x7F, true}};
+    for (const Mv& m : kMv) {
+        add_sse_rm(v, std::string(m.name) + " load", m.pfx, m.load, 16, m.aligned ? 16 : 0);
+        add_sse_rm(v, std::string(m.name) + " store", m.pfx, m.store, 16, m.aligned ? 16 : 0);
+    }
+    add_sse_rm(v, "movntps", 0, 0x2B, 16, 16, {}, false);
+    add_sse_rm(v, "movntpd", 0x66, 0x2B, 16, 16, {}, false);
+    add_sse_rm(v, "movntdq", 0x66, 0xE7, 16, 16, {}, false);
+    // Scalar moves, halves, MOVQ.
+    add_sse_rm(v, "movss load", 0xF3, 0x10, 4, 0);
+    add_sse_rm(v, "movss store", 0xF3, 0x11, 4, 0);
+    add_sse_rm(v, "movsd load", 0xF2, 0x10, 8, 0);
+    add_sse_rm(v, "movsd store", 0xF2, 0x11, 8, 0);
+    add_sse_rm(v, "movlps load", 0, 0x12, 8, 0, {}, false);
+    add_sse_rm(v, "movhlps", 0, 0x12, 8, 0, {}, true, false);
+    add_sse_rm(v, "movlpd load", 0x66, 0x12, 8, 0, {}, false);
+    add_sse_rm(v, "movlps store", 0, 0x13, 8, 0, {}, false);
+    add_sse_rm(v, "movlpd store", 0x66, 0x13, 8, 0, {}, false);
+    add_sse_rm(v, "movhps load", 0, 0x16, 8, 0, {}, false);
+    add_sse_rm(v, "movlhps", 0, 0x16, 8, 0, {}, true, false);
+    add_sse_rm(v, "movhpd load", 0x66, 0x16, 8, 0, {}, false);
+    add_sse_rm(v, "movhps store", 0, 0x17, 8, 0, {}, false);
+    add_sse_rm(v, "movhpd store", 0x66, 0x17, 8, 0, {}, false);
+    add_sse_rm(v, "movq load", 0xF3, 0x7E, 8, 0);
+    add_sse_rm(v, "movq store", 0x66, 0xD6, 8, 0);
+    // MOVD/MOVQ between GPRs or memory and XMM (66 [REX.W] 0F 6E / 7E).
+    for (bool w : {false, true}) {
+        const char* n = w ? "movq" : "movd";
+        for (u8 op : {0x6E, 0x7E}) {
+            char nm[96];
+            for (auto [x, g] : {std::pair{2, 6}, std::pair{10, 9}, std::pair{15, 0}}) {
+                std::snprintf(nm, sizeof nm, "%s %s xmm%d r%d [66 0F %02X]", n, op == 0x6E ? "load" : "store", x, g, op);
+                v.push_back(sse_form(nm, sse_enc(0x66, {op}, x, R(g), {}, w), 0, 0));
+            }
+            for (auto [x, base] : kXmmMem) {
+                std::snprintf(nm, sizeof nm, "%s %s xmm%d m [%s] [66 0F %02X]", n, op == 0x6E ? "load" : "store", x,
+                              kRegNames[base], op);
+                v.push_back(sse_form(nm, sse_enc(0x66, {op}, x, M(base), {}, w), w ? 8 : 4, 0));
+            }
+        }
+    }
+    // MASKMOVDQU xmm, xmm: stores the selected bytes at [rDI].
+    for (auto [x, m] : {std::pair{1, 2}, std::pair{9, 14}, std::pair{4, 4}}) {
+        char nm[96];
+        std::snprintf(nm, sizeof nm, "maskmovdqu xmm%d,xmm%d", x, m);
+        Form f = sse_form(nm, sse_enc(0x66, {0xF7}, x, R(m)), 0, 0);
+        f.setup = [](Input& in, Rng& r, unsigned) { in.gpr[RDI] = kDataAddr + pick_off(r, 16); };
+        v.push_back(f);
+    }
+    // Compatibility mode (xmm0-7, 32-bit addressing).
+    struct C32 { const char* name; u8 pfx, op; int reg, rm; bool mem; unsigned size, align; };
+    static constexpr C32 kC32[] = {{"movdqa load", 0x66, 0x6F, 1, 3, true, 16, 16},
+                                   {"movdqu store", 0xF3, 0x7F, 7, 3, true, 16, 0},
+                                   {"pxor", 0x66, 0xEF, 2, 6, false, 0, 0},
+                                   {"movd load", 0x66, 0x6E, 5, 1, false, 0, 0},
+                                   {"movd store", 0x66, 0x7E, 4, 2, false, 0, 0},
+                                   {"pshufd", 0x66, 0x70, 0, 7, false, 0, 0}};
+    for (const C32& k : kC32) {
+        const std::vector<u8> imm = k.op == 0x70 ? std::vector<u8>{0x1B} : std::vector<u8>{};
+        Form f = sse_form(std::string(k.name) + " (32-bit)", sse_enc(k.pfx, {k.op}, k.reg, k.mem ? M(k.rm) : R(k.rm), imm),
+                          k.size, k.align);
+        f.compat32 = true;
+        f.states = 2048;
+        v.push_back(f);
+    }
+    for (Form& f : v)
+        if (!f.states) f.states = 2048;
+    return v;
+}
+
+// LDMXCSR/STMXCSR, FXSAVE/FXRSTOR (and the REX.W forms).
+std::vector<Form> sse_state_forms() {
+    std::vector<Form> v;
+    for (auto [base, disp] : {std::pair{3, 0x10}, std::pair{13, 0x10}}) {
+        char nm[96];
+        std::snprintf(nm, sizeof nm, "ldmxcsr [%s]", kRegNames[base]);
+        Form f = sse_form(nm, sse_enc(0, {0xAE}, 2, M(base, disp)), 4, 0);
+        // Valid values, and now and then a reserved bit (18-31: bits 16-17 differ between
+        // vendors, AMD's MM is bit 17) for #GP(0).
+        f.setup = [base](Input& in, Rng& r, unsigned) {
+            u32 m = static_cast<u32>(r() & 0xffff);
+            if (r() % 8 == 0) m |= 1u << (18 + r() % 14);
+            put_mem(in, in.gpr[base] + 0x10 - kDataAddr, m, 4);
+        };
+        v.push_back(f);
+        std::snprintf(nm, sizeof nm, "stmxcsr [%s]", kRegNames[base]);
+        v.push_back(sse_form(nm, sse_enc(0, {0xAE}, 3, M(base, disp)), 4, 0));
+        v.back().states = 4096;
+        v[v.size() - 2].states = 4096;
+        for (bool w : {false, true}) {
+            std::snprintf(nm, sizeof nm, "fxsave%s [%s]", w ? "64" : "", kRegNames[base]);
+            Form s = sse_form(nm, sse_enc(0, {0xAE}, 0, M(base, disp), {}, w), 512, 16);
+            s.random_x87 = true;
+            s.mem_ignore_off = 28;  // MXCSR_MASK: the host's
+            s.mem_ignore_len = 4;
+            s.states = 4096;
+            v.push_back(s);
+            std::snprintf(nm, sizeof nm, "fxrstor%s [%s]", w ? "64" : "", kRegNames[base]);
+            Form rs = sse_form(nm, sse_enc(0, {0xAE}, 1, M(base, disp), {}, w), 512, 16);
+            rs.states = 4096;
+            rs.setup = [base, w](Input& in, Rng& r, unsigned) {
+                const u64 off = in.gpr[base] + 0x10 - kDataAddr;
+                // FXRSTOR64's FIP/FDP as code would have them: canonical addresses (what a host
+                // keeps of a non-canonical one differs: AMD rewrites bits 63:56).
+                if (w)
+                    for (unsigned p : {8u, 16u})
+                        put_mem(in, off + p, static_cast<u64>(static_cast<i64>(r() << 16) >> 16), 8);
+                u32 m = r() % 4 ? 0x1F80 : static_cast<u32>(r() & 0xffff);
+                if (r() % 16 == 0) m |= 1u << (18 + r() % 14);
+                put_mem(in, off + 24, m, 4);
+            };
+            v.push_back(rs);
+        }
+    }
+    // Compatibility mode: the 32-bit image (Table 10-2), XMM0-7 only.
+    for (bool save : {true, false}) {
+        Form f = sse_form(save ? "fxsave [rbx] (32-bit)" : "fxrstor [rbx] (32-bit)",
+                          sse_enc(0, {0xAE}, save ? 0 : 1, M(3)), 512, 16);
+        f.compat32 = true;
+        f.random_x87 = save;
+        f.mem_ignore_off = 28;
+        f.mem_ignore_len = 4;
+        f.states = 4096;
+        if (!save)
+            f.setup = [](Input& in, Rng& r, unsigned) {
+                put_mem(in, static_cast<u32>(in.gpr[RBX]) + 0x10 - kDataAddr + 24,
+                        r() % 16 ? 0x1F80 : 0x1F80 | 1u << (18 + r() % 14), 4);
+            };
+        v.push_back(f);
+    }
+    return v;
+}
+
 // RIP-relative forms need their displacement computed from the instruction's address.
 void fix_rip_relative(std::vector<Form>& forms) {
     for (Form& f : forms) {
@@ -1140,6 +1436,9 @@ TEST(NativeDiff, Bits) {
     harness().run_all("bits", bit_forms());
 }
 TEST(NativeDiff, Bcd32) { harness().run_all("bcd (32-bit)", bcd_forms()); }
+TEST(NativeDiff, SseInteger) { harness().run_all("sse integer/logic/shuffle", sse_int_forms()); }
+TEST(NativeDiff, SseMoves) { harness().run_all("sse moves", sse_move_forms()); }
+TEST(NativeDiff, SseState) { harness().run_all("sse state (ldmxcsr/stmxcsr/fxsave/fxrstor)", sse_state_forms()); }
 
 // ------------------------------------------------------------------------------------------
 // Not differential: forms the host cannot run for us. 16-bit addressing needs data below

@@ -1,0 +1,109 @@
+// Shared pieces of the SSE/SSE2 semantics (sse_*.cc): the 128-bit value type, XMM register
+// access, 128/64/32-bit memory operands with the alignment rule, and the exception checks
+// every legacy-SSE form makes first (SDM Vol. 2A 2.8, Table 2-21 "Type 4"/"Type 5").
+#pragma once
+#include <cstring>
+#include "frontend-x86/semantics/sem_common.h"
+
+namespace vireo::x86 {
+
+// A 128-bit value with typed lane access (lanes little-endian, lane 0 in bytes 0..).
+struct V128 {
+    alignas(16) u8 b[16];
+    template <typename T>
+    VIREO_ALWAYS_INLINE T get(unsigned i) const {
+        T v;
+        std::memcpy(&v, b + i * sizeof(T), sizeof(T));
+        return v;
+    }
+    template <typename T>
+    VIREO_ALWAYS_INLINE void set(unsigned i, T v) {
+        std::memcpy(b + i * sizeof(T), &v, sizeof(T));
+    }
+};
+
+VIREO_ALWAYS_INLINE V128 xmm_get(const CpuState& c, unsigned r) {
+    V128 v;
+    std::memcpy(v.b, c.xmm[r].b, 16);
+    return v;
+}
+// A legacy-SSE write: bytes 16-31 (the YMM upper half) are preserved (SDM Vol. 1 14.1.1).
+VIREO_ALWAYS_INLINE void xmm_set(CpuState& c, unsigned r, const V128& v) { std::memcpy(c.xmm[r].b, v.b, 16); }
+template <typename T>
+VIREO_ALWAYS_INLINE T xmm_lane(const CpuState& c, unsigned r, unsigned i) {
+    T v;
+    std::memcpy(&v, c.xmm[r].b + i * sizeof(T), sizeof(T));
+    return v;
+}
+template <typename T>
+VIREO_ALWAYS_INLINE void xmm_set_lane(CpuState& c, unsigned r, unsigned i, T v) {
+    std::memcpy(c.xmm[r].b + i * sizeof(T), &v, sizeof(T));
+}
+
+// SDM Vol. 2A Table 2-21 (legacy SSE, exception types 4 and 5), Vol. 3A 13.1.3/13.1.4:
+// #UD when CR0.EM = 1 or CR4.OSFXSR = 0 (the CPUID check is the decoder's), then #NM when
+// CR0.TS = 1 — before any memory operand is touched.
+VIREO_ALWAYS_INLINE void sse_check(CpuState& c) {
+    if (VIREO_UNLIKELY((c.cr0 & CR0_EM) || !(c.cr4 & CR4_OSFXSR))) raise_ud(c);
+    if (VIREO_UNLIKELY(c.cr0 & CR0_TS)) raise_fault_noerr(c, NM);
+}
+
+// Linear address of a 16-byte memory operand; Aligned forms raise #GP(0) when it is not on a
+// 16-byte boundary "regardless of segment" (SDM Vol. 2A 2.8 / Table 2-21, MOVAPS etc.).
+template <Access A, bool Aligned>
+VIREO_ALWAYS_INLINE u64 m128_linear(CpuState& c, const Op& o) {
+    const u64 lin = seg_linear<A>(c, o.seg, op_ea(c, o), 16);
+    if (Aligned && (lin & 15)) raise_gp0(c);
+    return lin;
+}
+// 16-byte accesses are never #AC (Table 2-21: #AC only for references of 8 bytes or less);
+// with alignment checking on, a misaligned one goes byte by byte so the 8-byte halves do not
+// trip the slow path's #AC check.
+template <bool Aligned>
+VIREO_ALWAYS_INLINE V128 read_m128(CpuState& c, const Op& o) {
+    const u64 lin = m128_linear<Access::Read, Aligned>(c, o);
+    V128 v;
+    if (VIREO_UNLIKELY(c.align_check && (lin & 7))) {
+        for (unsigned i = 0; i < 16; i++) v.b[i] = mem_read_lin<u8>(c, lin + i, c.mmu_idx);
+        return v;
+    }
+    v.set<u64>(0, mem_read_lin<u64>(c, lin, c.mmu_idx));
+    v.set<u64>(1, mem_read_lin<u64>(c, lin + 8, c.mmu_idx));
+    return v;
+}
+template <bool Aligned>
+VIREO_ALWAYS_INLINE void write_m128(CpuState& c, const Op& o, const V128& v) {
+    const u64 lin = m128_linear<Access::Write, Aligned>(c, o);
+    tlb_probe_write(c, lin, 16, c.mmu_idx);  // both halves or neither (precise faults)
+    if (VIREO_UNLIKELY(c.align_check && (lin & 7))) {
+        for (unsigned i = 0; i < 16; i++) mem_write_lin<u8>(c, lin + i, v.b[i], c.mmu_idx);
+        return;
+    }
+    mem_write_lin<u64>(c, lin, v.get<u64>(0), c.mmu_idx);
+    mem_write_lin<u64>(c, lin + 8, v.get<u64>(1), c.mmu_idx);
+}
+
+// Binder helper: r0 = ModRM.reg register, r1 = ModRM.r/m register (register forms); memory
+// fields when r/m is memory. Returns true for the memory form.
+inline bool sse_fill(const DecodedInsn& d, Op& op) {
+    op.r0 = d.reg & 15;
+    op.r1 = d.rm & 15;
+    if (d.mem) fill_mem(d, op);
+    op.imm = d.imm;
+    return d.mem;
+}
+
+// The FXSAVE memory image (SDM Vol. 1 10.5.1, Tables 10-2 and 10-3) of c's x87/SSE state:
+// bytes 0-415 (bytes 416-511 are left alone by FXSAVE). wide: the REX.W layout with 64-bit
+// FIP/FDP; otherwise 32-bit offsets with FCS/FDS. nxmm: 16 in 64-bit mode, else 8. sse: the
+// MXCSR/XMM fields are written (CR4.OSFXSR).
+void fxsave_image(const CpuState& c, u8 img[416], bool wide, unsigned nxmm, bool sse);
+// Load c's x87/SSE state from an FXSAVE image (the caller has checked MXCSR's reserved bits).
+void fxrstor_image(CpuState& c, const u8 img[416], bool wide, unsigned nxmm, bool sse);
+
+// Each SSE semantics file contributes a list to the registry.
+std::span<const SemEntry> sem_sse_move();
+std::span<const SemEntry> sem_sse_int();
+std::span<const SemEntry> sem_sse_state();
+
+}  // namespace vireo::x86
