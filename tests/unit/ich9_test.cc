@@ -13,35 +13,16 @@
 #include "softmmu/clock.h"
 #include "softmmu/machine.h"
 #include "softmmu/state_buffer.h"
+#include "tests/support/q35_machine.h"
 
 using namespace vireo;
+using namespace vireo::test;
 
 namespace {
 
 constexpr unsigned kLpc = 0x1f << 3;
 constexpr u16 kPm = 0x600;  // where SeaBIOS puts PMBASE (FIRMWARE.md 3)
 
-std::unique_ptr<Machine> make_q35(VmConfig& cfg) {
-    cfg.machine_type = "q35";
-    cfg.nodefaults = true;
-    cfg.serials = {"null"};
-    return create_q35(cfg);
-}
-template <class T>
-T* find_device(Machine& m) {
-    for (auto& d : m.devices())
-        if (auto* p = dynamic_cast<T*>(d.get())) return p;
-    return nullptr;
-}
-// Load a saved state as a snapshot restore would: the fields, then the device's post-load
-// hook that re-derives mappings and output lines from them (used once Device has one).
-template <class D>
-void load_state(D& d, const std::vector<u8>& buf) {
-    StateReader r(buf);
-    d.describe_state(r);
-    EXPECT_TRUE(r.consumed());
-    if constexpr (requires { d.post_load(); }) d.post_load();
-}
 
 // A PCI function that only raises INTx (Ich9Lpc::pci_intx takes the device and its pin).
 class Fn : public PciDevice {

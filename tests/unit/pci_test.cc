@@ -5,6 +5,8 @@
 // MCH's PCIEXBAR places (PCIe Base 4.0 7.2.2; Intel 3 Series Chipset datasheet 316966 5.1.13).
 #include <gtest/gtest.h>
 
+#include "tests/support/q35_machine.h"
+
 #include <cstdio>
 #include <vector>
 #include "hw/boards.h"
@@ -13,6 +15,9 @@
 #include "softmmu/memory.h"
 
 using namespace vireo;
+using test::bios_image;
+using test::conf1_read;
+using test::conf1_write;
 
 namespace {
 
@@ -28,27 +33,11 @@ std::unique_ptr<Machine> make_q35(VmConfig& cfg, u64 ram = 128ull << 20) {
 }
 
 // Mechanism #1, as SeaBIOS's pci_config_read*: the dword address, then data at 0xcfc + (reg & 3).
-u32 conf1_read(Machine& m, unsigned devfn, unsigned reg, unsigned size, unsigned bus = 0) {
-    m.io_write(0xcf8, kEnable | bus << 16 | devfn << 8 | (reg & 0xfc) | (reg & 0xf00) << 16, 4);
-    return m.io_read(static_cast<u16>(0xcfc + (reg & 3)), size);
-}
-void conf1_write(Machine& m, unsigned devfn, unsigned reg, u32 v, unsigned size, unsigned bus = 0) {
-    m.io_write(0xcf8, kEnable | bus << 16 | devfn << 8 | (reg & 0xfc) | (reg & 0xf00) << 16, 4);
-    m.io_write(static_cast<u16>(0xcfc + (reg & 3)), v, size);
-}
 u64 ecam(u64 base, unsigned bus, unsigned devfn, unsigned reg) {
     return base + (static_cast<u64>(bus) << 20 | devfn << 12 | reg);  // PCIe 4.0 Table 7-1
 }
 u32 ones(unsigned size) { return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1; }
 
-std::vector<u8> bios_image() {
-    std::vector<u8> v(256 * 1024);
-    std::FILE* f = std::fopen("/usr/share/seabios/bios-256k.bin", "rb");
-    if (!f) return {};
-    v.resize(std::fread(v.data(), 1, v.size(), f));
-    std::fclose(f);
-    return v;
-}
 
 // A PCI function with every kind of BAR, status error bits pre-set (so RWC can be seen) and
 // INTA#, on a bus of its own: what the q35 board does not plug yet.

@@ -13,18 +13,13 @@
 #include <string>
 #include <unistd.h>
 #include "hw/boards.h"
+#include "tests/support/q35_machine.h"
 
 using namespace vireo;
+using test::config;
 
 namespace {
 
-VmConfig config(std::vector<std::string> args) {
-    std::vector<char*> argv;
-    static char prog[] = "vireo";
-    argv.push_back(prog);
-    for (std::string& a : args) argv.push_back(a.data());
-    return parse_command_line(static_cast<int>(argv.size()), argv.data());
-}
 
 u8 sum(Machine& m, u64 addr, u64 len) {
     u8 s = 0;

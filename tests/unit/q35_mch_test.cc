@@ -5,6 +5,8 @@
 // mechanism #1 and physical memory.
 #include <gtest/gtest.h>
 
+#include "tests/support/q35_machine.h"
+
 #include <cstdio>
 #include <map>
 #include <vector>
@@ -14,47 +16,18 @@
 #include "softmmu/state_buffer.h"
 
 using namespace vireo;
+using test::bios_image;
+using test::find_device;
+using test::load_state;
 
 namespace {
 
 std::unique_ptr<Machine> make_q35(VmConfig& cfg, u64 ram = 128ull << 20) {
-    cfg.machine_type = "q35";
-    cfg.nodefaults = true;
-    cfg.serials = {"null"};
     cfg.ram_size = ram;
-    return create_q35(cfg);
+    return test::make_q35(cfg);
 }
-u32 mch_read(Machine& m, unsigned reg, unsigned size) {
-    m.io_write(0xcf8, 0x80000000u | (reg & 0xfc), 4);
-    return m.io_read(static_cast<u16>(0xcfc + (reg & 3)), size);
-}
-void mch_write(Machine& m, unsigned reg, u32 v, unsigned size) {
-    m.io_write(0xcf8, 0x80000000u | (reg & 0xfc), 4);
-    m.io_write(static_cast<u16>(0xcfc + (reg & 3)), v, size);
-}
-template <class T>
-T* find_device(Machine& m) {
-    for (auto& d : m.devices())
-        if (auto* p = dynamic_cast<T*>(d.get())) return p;
-    return nullptr;
-}
-// Load a saved state as a snapshot restore would: the fields, then the device's post-load
-// hook that re-derives mappings and output lines from them (used once Device has one).
-template <class D>
-void load_state(D& d, const std::vector<u8>& buf) {
-    StateReader r(buf);
-    d.describe_state(r);
-    EXPECT_TRUE(r.consumed());
-    if constexpr (requires { d.post_load(); }) d.post_load();
-}
-std::vector<u8> bios_image() {
-    std::vector<u8> v(256 * 1024);
-    std::FILE* f = std::fopen("/usr/share/seabios/bios-256k.bin", "rb");
-    if (!f) return {};
-    v.resize(std::fread(v.data(), 1, v.size(), f));
-    std::fclose(f);
-    return v;
-}
+u32 mch_read(Machine& m, unsigned reg, unsigned size) { return test::conf1_read(m, 0, reg, size); }
+void mch_write(Machine& m, unsigned reg, u32 v, unsigned size) { test::conf1_write(m, 0, reg, v, size); }
 
 constexpr unsigned kPam0 = 0x90, kSmramc = 0x9d, kEsmramc = 0x9e, kTolud = 0xb0;
 // PAM attribute values (316966 5.1.18): 00 DRAM disabled (to DMI: the BIOS), 01 read only,

@@ -6,28 +6,19 @@
 #include <gtest/gtest.h>
 
 #include "hw/boards.h"
+#include "tests/support/q35_machine.h"
 #include "hw/intc/i8259.h"
 #include "softmmu/machine.h"
 
 using namespace vireo;
+using test::config;
 
 namespace {
 
-VmConfig config(std::vector<std::string> args) {
-    std::vector<char*> argv;
-    static char prog[] = "vireo";
-    argv.push_back(prog);
-    for (std::string& a : args) argv.push_back(a.data());
-    return parse_command_line(static_cast<int>(argv.size()), argv.data());
-}
 
-u32 cfg_read(Machine& m, unsigned devfn, unsigned off, unsigned size) {
-    m.io_write(0xcf8, 0x80000000u | devfn << 8 | (off & 0xfc), 4);
-    return m.io_read(static_cast<u16>(0xcfc + (off & 3)), size);
-}
+u32 cfg_read(Machine& m, unsigned devfn, unsigned off, unsigned size) { return test::conf1_read(m, devfn, off, size); }
 void cfg_write(Machine& m, unsigned devfn, unsigned off, u32 v, unsigned size) {
-    m.io_write(0xcf8, 0x80000000u | devfn << 8 | (off & 0xfc), 4);
-    m.io_write(static_cast<u16>(0xcfc + (off & 3)), v, size);
+    test::conf1_write(m, devfn, off, v, size);
 }
 
 }  // namespace
