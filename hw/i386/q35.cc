@@ -6,6 +6,7 @@
 // else at 2.75 GiB (or the RAM size); the rest is above 4 GiB. The PCI side sits under RAM at
 // lower priority: the BIOS ROM, the VGA window, the ECAM at PCIEXBAR and the BARs.
 #include <ctime>
+#include "frontend-x86/cpu_model.h"
 #include "frontend-x86/cpu_state.h"
 #include "frontend-x86/msr.h"
 #include "hw/acpi/acpi_tables.h"
@@ -24,6 +25,7 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/pci-host/q35_mch.h"
 #include "hw/pci/pci.h"
+#include "hw/smbios/smbios.h"
 #include "hw/timer/hpet.h"
 #include "hw/timer/i8254.h"
 #include "hw/timer/mc146818.h"
@@ -298,6 +300,20 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
     acpi.ram_above_4g = ram.above_4g;
     acpi.hpet = cfg.machine_props.get_bool("hpet", true);
     install_acpi(*fw, build_q35_acpi(acpi));
+    // SMBIOS (FIRMWARE.md 1): ours, as QEMU's pc-q35-7.2 builds them; SeaBIOS adds only type 0.
+    SmbiosConfig smbios;
+    smbios.cpus = cfg.smp.cpus;
+    smbios.sockets = cfg.smp.sockets;
+    smbios.dies = cfg.smp.dies;
+    smbios.cores = cfg.smp.cores;
+    smbios.threads = cfg.smp.threads;
+    smbios.ram_size = cfg.ram_size;
+    smbios.ram_below_4g = ram.below_4g;
+    smbios.ram_above_4g = ram.above_4g;
+    const x86::CpuidResult id1 = x86::cpuid(*m->cpus().front().state, 1, 0);
+    smbios.cpuid_version = id1.eax;
+    smbios.cpuid_features = id1.edx;
+    install_smbios(*fw, smbios);
     if (cfg.boot.has("splash-time")) {
         const u64 ms = cfg.boot.get_number("splash-time", 0);
         fw->add_file("etc/boot-menu-wait", {static_cast<u8>(ms), static_cast<u8>(ms >> 8)});
