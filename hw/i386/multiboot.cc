@@ -5,6 +5,7 @@
 #include "frontend-x86/flags.h"
 #include "frontend-x86/mem_access.h"
 #include "frontend-x86/segmentation.h"
+#include "hw/i386/elf_loader.h"
 
 namespace vireo {
 
@@ -15,16 +16,6 @@ constexpr u64 kInfoAddr = 0x9000;  // info, memory map, command line: below 640 
 u32 rd32(const std::vector<u8>& b, size_t off) {
     u32 v = 0;
     if (off + 4 <= b.size()) std::memcpy(&v, b.data() + off, 4);
-    return v;
-}
-u16 rd16(const std::vector<u8>& b, size_t off) {
-    u16 v = 0;
-    if (off + 2 <= b.size()) std::memcpy(&v, b.data() + off, 2);
-    return v;
-}
-u64 rd64(const std::vector<u8>& b, size_t off) {
-    u64 v = 0;
-    if (off + 8 <= b.size()) std::memcpy(&v, b.data() + off, 8);
     return v;
 }
 
@@ -52,53 +43,29 @@ MultibootImage multiboot_build(const std::vector<u8>& img, const std::string& cm
     // Bits 0-15 the loader must understand (3.1.2): we know 0 (align), 1 (mem info), 2 (video
     // mode, a request we may ignore); bit 16 is the a.out kludge.
     if (flags & 0xfff8) bad(path, "unsupported required Multiboot flags");
-    struct Segment { u64 addr; const u8* data; u64 filesz, memsz; };
-    std::vector<Segment> segs;
-    u64 entry = 0;
+    MultibootImage out;
     if (flags & (1u << 16)) {
         // a.out kludge (3.1.3): header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr.
         u32 header_addr = rd32(img, h + 12), load_addr = rd32(img, h + 16);
         u32 load_end = rd32(img, h + 20), bss_end = rd32(img, h + 24);
-        entry = rd32(img, h + 28);
         u64 file_off = static_cast<u64>(h) - (header_addr - load_addr);
         u64 len = load_end ? load_end - load_addr : img.size() - file_off;
         if (file_off > img.size() || file_off + len > img.size()) bad(path, "a.out kludge addresses outside the file");
-        segs.push_back({load_addr, img.data() + file_off, len, std::max<u64>(len, bss_end > load_addr ? bss_end - load_addr : 0)});
+        const u64 memsz = std::max<u64>(len, bss_end > load_addr ? bss_end - load_addr : 0);
+        FlatImage f = flatten({{load_addr, img.data() + file_off, len, memsz}}, path, ram);
+        out.load_addr = f.load_addr;
+        out.image = std::move(f.bytes);
+        out.entry = rd32(img, h + 28);
     } else {
-        if (img.size() < 52 || std::memcmp(img.data(), "\x7f" "ELF", 4) != 0) bad(path, "not an ELF file");
-        const bool elf64 = img[4] == 2;
-        if (img[5] != 1) bad(path, "not a little-endian ELF file");
-        u64 phoff = elf64 ? rd64(img, 32) : rd32(img, 28);
-        u16 phentsize = rd16(img, elf64 ? 54 : 42), phnum = rd16(img, elf64 ? 56 : 44);
-        entry = elf64 ? rd64(img, 24) : rd32(img, 24);
-        if (!phnum || phentsize < (elf64 ? 56 : 32)) bad(path, "ELF file has no program headers");
-        for (unsigned i = 0; i < phnum; i++) {
-            u64 ph = phoff + static_cast<u64>(i) * phentsize;
-            if (ph + phentsize > img.size()) bad(path, "truncated program headers");
-            if (rd32(img, ph) != 1) continue;  // PT_LOAD
-            u64 off = elf64 ? rd64(img, ph + 8) : rd32(img, ph + 4);
-            u64 paddr = elf64 ? rd64(img, ph + 24) : rd32(img, ph + 12);
-            u64 filesz = elf64 ? rd64(img, ph + 32) : rd32(img, ph + 16);
-            u64 memsz = elf64 ? rd64(img, ph + 40) : rd32(img, ph + 20);
-            if (off > img.size() || filesz > img.size() - off || filesz > memsz) bad(path, "segment outside the file");
-            if (memsz) segs.push_back({paddr, img.data() + off, filesz, memsz});
-        }
-        if (entry >= (1ull << 32)) bad(path, "entry point above 4 GiB");
-    }
-    if (segs.empty()) bad(path, "nothing to load");
-    MultibootImage out;
-    out.entry = static_cast<u32>(entry);
-    u64 lo = ~0ull, hi = 0;
-    for (const Segment& sg : segs) {
-        if (sg.addr + sg.memsz < sg.addr || sg.addr + sg.memsz > ram) bad(path, "segment does not fit in RAM");
-        lo = std::min(lo, sg.addr);
-        hi = std::max(hi, sg.addr + sg.memsz);
+        ElfKernel k = elf_load(img, path, ram);
+        if (k.entry >= (1ull << 32)) bad(path, "entry point above 4 GiB");
+        out.load_addr = k.image.load_addr;
+        out.image = std::move(k.image.bytes);
+        out.entry = static_cast<u32>(k.entry);
     }
     const u64 info = kInfoAddr, info_size = 0x1000;
-    if (lo < info + info_size && hi > info) bad(path, "kernel overlaps the boot information");
-    out.load_addr = lo;
-    out.image.assign(hi - lo, 0);
-    for (const Segment& sg : segs) std::memcpy(out.image.data() + (sg.addr - lo), sg.data, sg.filesz);
+    if (out.load_addr < info + info_size && out.load_addr + out.image.size() > info)
+        bad(path, "kernel overlaps the boot information");
 
     // Boot information (3.3): mem_lower/upper, cmdline, memory map, boot loader name.
     const u64 mmap = 0x100, strs = 0x400;  // offsets in the block

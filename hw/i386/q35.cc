@@ -16,6 +16,7 @@
 #include "hw/i386/linux_boot.h"
 #include "hw/i386/multiboot.h"
 #include "hw/i386/pc_common.h"
+#include "hw/i386/pvh.h"
 #include "hw/input/i8042.h"
 #include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
@@ -32,8 +33,8 @@
 
 namespace vireo {
 
-extern const unsigned char multiboot_rom[], linuxboot_rom[];
-extern const std::size_t multiboot_rom_size, linuxboot_rom_size;
+extern const unsigned char multiboot_rom[], linuxboot_rom[], pvh_rom[];
+extern const std::size_t multiboot_rom_size, linuxboot_rom_size, pvh_rom_size;
 
 namespace {
 
@@ -357,13 +358,32 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
             fw->add_u32(k::kKernelSize, static_cast<u32>(mb.image.size()));
             fw->add_bytes(k::kKernelData, mb.image);
             fw->add_u32(k::kKernelEntry, mb.entry);
-            fw->add_u32(k::kInitrdAddr, static_cast<u32>(mb.info_addr));
-            fw->add_u32(k::kInitrdSize, static_cast<u32>(mb.info.size()));
-            fw->add_bytes(k::kInitrdData, mb.info);
+            fw->add_u32(k::kSetupAddr, static_cast<u32>(mb.info_addr));
+            fw->add_u32(k::kSetupSize, static_cast<u32>(mb.info.size()));
+            fw->add_bytes(k::kSetupData, mb.info);
             rom_name = "multiboot.bin";
             fw->add_file("genroms/" + rom_name, option_rom(multiboot_rom, multiboot_rom_size));
+        } else if (is_pvh_kernel(image)) {
+            std::vector<u8> initrd;
+            if (!cfg.initrd.empty()) initrd = read_file(cfg.initrd, "-initrd");
+            PvhImage pvh = pvh_build(image, std::move(initrd), cfg.append, cfg.kernel, cfg.initrd, ram.below_4g);
+            fw->add_u32(k::kKernelAddr, static_cast<u32>(pvh.kernel.load_addr));
+            fw->add_u32(k::kKernelSize, static_cast<u32>(pvh.kernel.bytes.size()));
+            fw->add_bytes(k::kKernelData, std::move(pvh.kernel.bytes));
+            fw->add_u32(k::kKernelEntry, pvh.entry);
+            fw->add_u32(k::kSetupAddr, PvhImage::kInfoAddr);
+            fw->add_u32(k::kSetupSize, static_cast<u32>(pvh.info.size()));
+            fw->add_bytes(k::kSetupData, std::move(pvh.info));
+            fw->add_u32(k::kInitrdAddr, pvh.initrd_addr);
+            fw->add_u32(k::kInitrdSize, static_cast<u32>(pvh.initrd.size()));
+            fw->add_bytes(k::kInitrdData, std::move(pvh.initrd));
+            fw->add_u32(k::kCmdlineAddr, PvhImage::kCmdlineAddr);
+            fw->add_u32(k::kCmdlineSize, static_cast<u32>(pvh.cmdline.size()));
+            fw->add_bytes(k::kCmdlineData, std::move(pvh.cmdline));
+            rom_name = "pvh.bin";
+            fw->add_file("genroms/" + rom_name, option_rom(pvh_rom, pvh_rom_size));
         } else {
-            throw OptionError("-kernel: " + cfg.kernel + ": not a Linux bzImage or a Multiboot kernel");
+            throw OptionError("-kernel: " + cfg.kernel + ": not a Linux bzImage, a Multiboot kernel or a PVH ELF");
         }
         const std::string order = "/rom@genroms/" + rom_name + "\n";
         fw->add_file("bootorder", std::vector<u8>(order.begin(), order.end()));

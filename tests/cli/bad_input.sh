@@ -35,7 +35,7 @@ bad "" -device nosuchdevice
 bad "" -device isa-debug-exit,iobase=0x10000
 bad "" -d nosuchitem
 bad "could not open" -kernel "$tmp/missing.elf"
-bad "not a Linux bzImage or a Multiboot kernel" -kernel "$tmp/junk.bin"
+bad "not a Linux bzImage, a Multiboot kernel or a PVH ELF" -kernel "$tmp/junk.bin"
 bad "" -initrd "$tmp/junk.bin"
 bad "" -kernel "$DEMO" -m 1
 bad "" -serial "file:$tmp/serial.out" -kernel "$tmp/missing.elf"
