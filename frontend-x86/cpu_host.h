@@ -30,6 +30,9 @@ public:
     virtual bool msr_write(u32 index, u64 value) { return false; }
     // An MSR the CPU keeps itself was written (the APIC base: the machine's APIC follows it).
     virtual void msr_changed(u32 index, u64 value) {}
+    // A debugger watches memory (gdbstub watchpoints): the engine sends every data access
+    // through MMU_CHECKED, and the slow path reports each completed one here.
+    virtual void debug_access(u64 lin, unsigned size, bool write) {}
     // Logging under -d: the category mask and the sink (nullptr when no log).
     virtual bool log_enabled(unsigned mask) { return false; }
     virtual void log(const char* text) {}

@@ -42,8 +42,12 @@ using enum Feature;
 #define SIP(spec) {spec, "(simd)", "Ib", F_SSE}
 #define S2(spec) SP("NP " spec), SP("66 " spec)
 #define S4(spec) S2(spec), SP("F3 " spec), SP("F2 " spec)
-#define SI4(spec) SIP("NP " spec), SIP("66 " spec), SIP("F3 " spec), SIP("F2 " spec)
+// The four columns of an SSE/SSE2 floating-point arithmetic opcode: PS, PD, SS, SD.
+#define FP4(op, name)                                                                        \
+    {"NP 0F " op " /r", name "ps", "Vps,Wps", F_SSE}, {"66 0F " op " /r", name "pd", "Vpd,Wpd", F_SSE2}, \
+    {"F3 0F " op " /r", name "ss", "Vss,Wss", F_SSE}, {"F2 0F " op " /r", name "sd", "Vsd,Wsd", F_SSE2}
 #define X(spec) {spec, "(x87)", "", F_X87}
+#define F87(spec, name) {spec, name, "", F_X87}
 #define V(spec) {spec, "(avx)", "", F_AVX}
 #define VI(spec) {spec, "(avx)", "Ib", F_AVX}
 #define K(spec) {spec, "(avx512)", "", F_AVX512}
@@ -133,23 +137,44 @@ constexpr InsnRow kRows[] = {
     GRP2(D0, "Eb,1"), GRP2(D1, "Ev,1"), GRP2(D2, "Eb,CL"), GRP2(D3, "Ev,CL"),
     {"D4 i64", "aam", "Ib", F_BASE}, {"D5 i64", "aad", "Ib", F_BASE},
     {"D7", "xlatb", "", F_BASE},
-    // x87 escapes (Tables A-7..A-22): every memory form except the reserved D9 /1, DB /4,
-    // DB /6 and DD /5; the register forms the SDM lists (ModRM C0-FF).
-    X("D8 /r"), X("D9 /0 m"), X("D9 /2 m"), X("D9 /3 m"), X("D9 /4 m"), X("D9 /5 m"),
-    X("D9 /6 m"), X("D9 /7 m"), X("D9 /0 r"), X("D9 /1 r"), X("D9 D0"), X("D9 E0"), X("D9 E1"),
-    X("D9 E4"), X("D9 E5"), X("D9 E8"), X("D9 E9"), X("D9 EA"), X("D9 EB"), X("D9 EC"),
-    X("D9 ED"), X("D9 EE"), X("D9 /6 r"), X("D9 /7 r"),
-    X("DA /r m"), X("DA /0 r"), X("DA /1 r"), X("DA /2 r"), X("DA /3 r"), X("DA E9"),
-    X("DB /0 m"), X("DB /1 m"), X("DB /2 m"), X("DB /3 m"), X("DB /5 m"), X("DB /7 m"),
-    X("DB /0 r"), X("DB /1 r"), X("DB /2 r"), X("DB /3 r"), X("DB E2"), X("DB E3"),
-    X("DB /5 r"), X("DB /6 r"),
-    X("DC /r m"), X("DC /0 r"), X("DC /1 r"), X("DC /4 r"), X("DC /5 r"), X("DC /6 r"),
-    X("DC /7 r"),
-    X("DD /0 m"), X("DD /1 m"), X("DD /2 m"), X("DD /3 m"), X("DD /4 m"), X("DD /6 m"),
-    X("DD /7 m"), X("DD /0 r"), X("DD /2 r"), X("DD /3 r"), X("DD /4 r"), X("DD /5 r"),
-    X("DE /r m"), X("DE /0 r"), X("DE /1 r"), X("DE D9"), X("DE /4 r"), X("DE /5 r"),
-    X("DE /6 r"), X("DE /7 r"),
-    X("DF /r m"), X("DF E0"), X("DF /5 r"), X("DF /6 r"),
+    // x87 escapes (SDM Vol. 2D Tables A-7..A-22): every memory form except the reserved D9 /1,
+    // DB /4, DB /6 and DD /5; the register forms the SDM lists (ModRM C0-FF). Semantics in
+    // semantics/x87_*.cc; the transcendentals are still "(x87)" placeholders.
+    F87("D8 /0", "fadd"), F87("D8 /1", "fmul"), F87("D8 /2", "fcom"), F87("D8 /3", "fcomp"),
+    F87("D8 /4", "fsub"), F87("D8 /5", "fsubr"), F87("D8 /6", "fdiv"), F87("D8 /7", "fdivr"),
+    F87("D9 /0 m", "fld"), F87("D9 /2 m", "fst"), F87("D9 /3 m", "fstp"), F87("D9 /4 m", "fldenv"),
+    F87("D9 /5 m", "fldcw"), F87("D9 /6 m", "fnstenv"), F87("D9 /7 m", "fnstcw"),
+    F87("D9 /0 r", "fld"), F87("D9 /1 r", "fxch"), F87("D9 D0", "fnop"), F87("D9 E0", "fchs"),
+    F87("D9 E1", "fabs"), F87("D9 E4", "ftst"), F87("D9 E5", "fxam"), F87("D9 E8", "fld1"),
+    F87("D9 E9", "fldl2t"), F87("D9 EA", "fldl2e"), F87("D9 EB", "fldpi"), F87("D9 EC", "fldlg2"),
+    F87("D9 ED", "fldln2"), F87("D9 EE", "fldz"),
+    X("D9 F0"), X("D9 F1"), X("D9 F2"), X("D9 F3"), F87("D9 F4", "fxtract"), F87("D9 F5", "fprem1"),
+    F87("D9 F6", "fdecstp"), F87("D9 F7", "fincstp"), F87("D9 F8", "fprem"), X("D9 F9"),
+    F87("D9 FA", "fsqrt"), X("D9 FB"), F87("D9 FC", "frndint"), F87("D9 FD", "fscale"), X("D9 FE"),
+    X("D9 FF"),
+    F87("DA /0 m", "fiadd"), F87("DA /1 m", "fimul"), F87("DA /2 m", "ficom"), F87("DA /3 m", "ficomp"),
+    F87("DA /4 m", "fisub"), F87("DA /5 m", "fisubr"), F87("DA /6 m", "fidiv"), F87("DA /7 m", "fidivr"),
+    F87("DA /0 r", "fcmovb"), F87("DA /1 r", "fcmove"), F87("DA /2 r", "fcmovbe"), F87("DA /3 r", "fcmovu"),
+    F87("DA E9", "fucompp"),
+    F87("DB /0 m", "fild"), {"DB /1 m", "fisttp", "", F_SSE3}, F87("DB /2 m", "fist"),
+    F87("DB /3 m", "fistp"), F87("DB /5 m", "fld"), F87("DB /7 m", "fstp"),
+    F87("DB /0 r", "fcmovnb"), F87("DB /1 r", "fcmovne"), F87("DB /2 r", "fcmovnbe"),
+    F87("DB /3 r", "fcmovnu"), F87("DB E2", "fnclex"), F87("DB E3", "fninit"),
+    F87("DB /5 r", "fucomi"), F87("DB /6 r", "fcomi"),
+    F87("DC /0", "fadd"), F87("DC /1", "fmul"), F87("DC /2 m", "fcom"), F87("DC /3 m", "fcomp"),
+    F87("DC /4 m", "fsub"), F87("DC /5 m", "fsubr"), F87("DC /6 m", "fdiv"), F87("DC /7 m", "fdivr"),
+    F87("DC /4 r", "fsubr"), F87("DC /5 r", "fsub"), F87("DC /6 r", "fdivr"), F87("DC /7 r", "fdiv"),
+    F87("DD /0 m", "fld"), {"DD /1 m", "fisttp", "", F_SSE3}, F87("DD /2 m", "fst"),
+    F87("DD /3 m", "fstp"), F87("DD /4 m", "frstor"), F87("DD /6 m", "fnsave"), F87("DD /7 m", "fnstsw"),
+    F87("DD /0 r", "ffree"), F87("DD /2 r", "fst"), F87("DD /3 r", "fstp"), F87("DD /4 r", "fucom"),
+    F87("DD /5 r", "fucomp"),
+    F87("DE /0 m", "fiadd"), F87("DE /1 m", "fimul"), F87("DE /2 m", "ficom"), F87("DE /3 m", "ficomp"),
+    F87("DE /4 m", "fisub"), F87("DE /5 m", "fisubr"), F87("DE /6 m", "fidiv"), F87("DE /7 m", "fidivr"),
+    F87("DE /0 r", "faddp"), F87("DE /1 r", "fmulp"), F87("DE D9", "fcompp"), F87("DE /4 r", "fsubrp"),
+    F87("DE /5 r", "fsubp"), F87("DE /6 r", "fdivrp"), F87("DE /7 r", "fdivp"),
+    F87("DF /0 m", "fild"), {"DF /1 m", "fisttp", "", F_SSE3}, F87("DF /2 m", "fist"),
+    F87("DF /3 m", "fistp"), F87("DF /4 m", "fbld"), F87("DF /5 m", "fild"), F87("DF /6 m", "fbstp"),
+    F87("DF /7 m", "fistp"), F87("DF E0", "fnstsw"), F87("DF /5 r", "fucomip"), F87("DF /6 r", "fcomip"),
     {"E0 f64", "loopne", "Jb", F_BASE}, {"E1 f64", "loope", "Jb", F_BASE},
     {"E2 f64", "loop", "Jb", F_BASE}, {"E3 f64 asz", "jcxz|jecxz|jrcxz", "Jb", F_BASE},
     {"E4", "in", "AL,Ib", F_BASE}, {"E5", "in", "eAX,Ib", F_BASE},
@@ -300,10 +325,10 @@ constexpr InsnRow kRows[] = {
     // ---- SSE..SSE4.2, AES, SHA: Table cells with a mandatory-prefix column ----
     // A prefix column the SDM leaves empty is #UD: F2/F3 on an instruction that does not define
     // them is reserved (SDM Vol. 2A 2.1.1). The SSE/SSE2 moves, logic, integer, shuffle and
-    // pack/unpack forms have semantics (semantics/sse_*.cc); the other cells are still
-    // placeholders (length and validity only): the MMX (NP) columns of 0F 60-7F/C4-C5/D1-FE,
-    // the SSE3 cells, and floating-point arithmetic, conversions and compares, which need the
-    // MXCSR rounding/exception machinery.
+    // pack/unpack forms have semantics (semantics/sse_*.cc), and so do the floating-point
+    // arithmetic, compares and conversions (semantics/sse_fp_*.cc over softfloat/); the other
+    // cells are still placeholders (length and validity only): the MMX (NP) columns of
+    // 0F 60-7F/C4-C5/D1-FE, the MMX<->XMM conversions (0F 2A/2C/2D NP and 66), the SSE3 cells.
     {"NP 0F 10 /r", "movups", "Vps,Wps", F_SSE}, {"NP 0F 11 /r", "movups", "Wps,Vps", F_SSE},
     {"66 0F 10 /r", "movupd", "Vpd,Wpd", F_SSE2}, {"66 0F 11 /r", "movupd", "Wpd,Vpd", F_SSE2},
     {"F3 0F 10 /r", "movss", "Vx,Wss", F_SSE}, {"F3 0F 11 /r", "movss", "Wss,Vss", F_SSE},
@@ -318,16 +343,28 @@ constexpr InsnRow kRows[] = {
     {"NP 0F 17 /r m", "movhps", "Mq,Vq", F_SSE}, {"66 0F 17 /r m", "movhpd", "Mq,Vq", F_SSE2},
     {"NP 0F 28 /r", "movaps", "Vps,Wps", F_SSE}, {"NP 0F 29 /r", "movaps", "Wps,Vps", F_SSE},
     {"66 0F 28 /r", "movapd", "Vpd,Wpd", F_SSE2}, {"66 0F 29 /r", "movapd", "Wpd,Vpd", F_SSE2},
-    S4("0F 2A /r"),
+    SP("NP 0F 2A /r"), SP("66 0F 2A /r"),
+    {"F3 0F 2A /r", "cvtsi2ss", "Vss,Ey", F_SSE}, {"F2 0F 2A /r", "cvtsi2sd", "Vsd,Ey", F_SSE2},
     {"NP 0F 2B /r m", "movntps", "Mps,Vps", F_SSE}, {"66 0F 2B /r m", "movntpd", "Mpd,Vpd", F_SSE2},
-    S4("0F 2C-2D /r"), S2("0F 2E-2F /r"),
+    SP("NP 0F 2C-2D /r"), SP("66 0F 2C-2D /r"),
+    {"F3 0F 2C /r", "cvttss2si", "Gy,Wss", F_SSE}, {"F3 0F 2D /r", "cvtss2si", "Gy,Wss", F_SSE},
+    {"F2 0F 2C /r", "cvttsd2si", "Gy,Wsd", F_SSE2}, {"F2 0F 2D /r", "cvtsd2si", "Gy,Wsd", F_SSE2},
+    {"NP 0F 2E /r", "ucomiss", "Vss,Wss", F_SSE}, {"NP 0F 2F /r", "comiss", "Vss,Wss", F_SSE},
+    {"66 0F 2E /r", "ucomisd", "Vsd,Wsd", F_SSE2}, {"66 0F 2F /r", "comisd", "Vsd,Wsd", F_SSE2},
     {"NP 0F 50 /r r", "movmskps", "Gd,Ups", F_SSE}, {"66 0F 50 /r r", "movmskpd", "Gd,Upd", F_SSE2},
-    S4("0F 51 /r"), SP("NP 0F 52-53 /r"), SP("F3 0F 52-53 /r"),
+    FP4("51", "sqrt"),
+    {"NP 0F 52 /r", "rsqrtps", "Vps,Wps", F_SSE}, {"NP 0F 53 /r", "rcpps", "Vps,Wps", F_SSE},
+    {"F3 0F 52 /r", "rsqrtss", "Vss,Wss", F_SSE}, {"F3 0F 53 /r", "rcpss", "Vss,Wss", F_SSE},
     {"NP 0F 54 /r", "andps", "Vps,Wps", F_SSE}, {"66 0F 54 /r", "andpd", "Vpd,Wpd", F_SSE2},
     {"NP 0F 55 /r", "andnps", "Vps,Wps", F_SSE}, {"66 0F 55 /r", "andnpd", "Vpd,Wpd", F_SSE2},
     {"NP 0F 56 /r", "orps", "Vps,Wps", F_SSE}, {"66 0F 56 /r", "orpd", "Vpd,Wpd", F_SSE2},
     {"NP 0F 57 /r", "xorps", "Vps,Wps", F_SSE}, {"66 0F 57 /r", "xorpd", "Vpd,Wpd", F_SSE2},
-    S4("0F 58-5A /r"), S2("0F 5B /r"), SP("F3 0F 5B /r"), S4("0F 5C-5F /r"),
+    FP4("58", "add"), FP4("59", "mul"),
+    {"NP 0F 5A /r", "cvtps2pd", "Vpd,Wps", F_SSE2}, {"66 0F 5A /r", "cvtpd2ps", "Vps,Wpd", F_SSE2},
+    {"F3 0F 5A /r", "cvtss2sd", "Vsd,Wss", F_SSE2}, {"F2 0F 5A /r", "cvtsd2ss", "Vss,Wsd", F_SSE2},
+    {"NP 0F 5B /r", "cvtdq2ps", "Vps,Wdq", F_SSE2}, {"66 0F 5B /r", "cvtps2dq", "Vdq,Wps", F_SSE2},
+    {"F3 0F 5B /r", "cvttps2dq", "Vdq,Wps", F_SSE2},
+    FP4("5C", "sub"), FP4("5D", "min"), FP4("5E", "div"), FP4("5F", "max"),
     SP("NP 0F 60-6B /r"),
     {"66 0F 60 /r", "punpcklbw", "Vx,Wx", F_SSE2}, {"66 0F 61 /r", "punpcklwd", "Vx,Wx", F_SSE2},
     {"66 0F 62 /r", "punpckldq", "Vx,Wx", F_SSE2}, {"66 0F 63 /r", "packsswb", "Vx,Wx", F_SSE2},
@@ -356,7 +393,9 @@ constexpr InsnRow kRows[] = {
     SP("66 0F 7C-7D /r"), SP("F2 0F 7C-7D /r"), SP("NP 0F 7E-7F /r"),
     {"66 0F 7E /r", "movd|movd|movq", "Ey,Vy", F_SSE2}, {"66 0F 7F /r", "movdqa", "Wx,Vx", F_SSE2},
     {"F3 0F 7E /r", "movq", "Vx,Wq", F_SSE2}, {"F3 0F 7F /r", "movdqu", "Wx,Vx", F_SSE2},
-    SI4("0F C2 /r"), SIP("NP 0F C4 /r"), {"66 0F C4 /r", "pinsrw", "Vdq,Ew,Ib", F_SSE2},
+    {"NP 0F C2 /r", "cmpps", "Vps,Wps,Ib", F_SSE}, {"66 0F C2 /r", "cmppd", "Vpd,Wpd,Ib", F_SSE2},
+    {"F3 0F C2 /r", "cmpss", "Vss,Wss,Ib", F_SSE}, {"F2 0F C2 /r", "cmpsd", "Vsd,Wsd,Ib", F_SSE2},
+    SIP("NP 0F C4 /r"), {"66 0F C4 /r", "pinsrw", "Vdq,Ew,Ib", F_SSE2},
     SIP("NP 0F C5 /r r"), {"66 0F C5 /r r", "pextrw", "Gd,Udq,Ib", F_SSE2},
     {"NP 0F C6 /r", "shufps", "Vps,Wps,Ib", F_SSE}, {"66 0F C6 /r", "shufpd", "Vpd,Wpd,Ib", F_SSE2},
     SP("66 0F D0 /r"), SP("F2 0F D0 /r"), SP("NP 0F D1-D5 /r"),
@@ -373,7 +412,8 @@ constexpr InsnRow kRows[] = {
     {"66 0F E0 /r", "pavgb", "Vx,Wx", F_SSE2}, {"66 0F E1 /r", "psraw", "Vx,Wx", F_SSE2},
     {"66 0F E2 /r", "psrad", "Vx,Wx", F_SSE2}, {"66 0F E3 /r", "pavgw", "Vx,Wx", F_SSE2},
     {"66 0F E4 /r", "pmulhuw", "Vx,Wx", F_SSE2}, {"66 0F E5 /r", "pmulhw", "Vx,Wx", F_SSE2},
-    SP("66 0F E6 /r"), SP("F3 0F E6 /r"), SP("F2 0F E6 /r"), SP("NP 0F E7 /r m"),
+    {"66 0F E6 /r", "cvttpd2dq", "Vx,Wpd", F_SSE2}, {"F3 0F E6 /r", "cvtdq2pd", "Vx,Wq", F_SSE2},
+    {"F2 0F E6 /r", "cvtpd2dq", "Vx,Wpd", F_SSE2}, SP("NP 0F E7 /r m"),
     {"66 0F E7 /r m", "movntdq", "Mx,Vx", F_SSE2},
     SP("NP 0F E8-EF /r"),
     {"66 0F E8 /r", "psubsb", "Vx,Wx", F_SSE2}, {"66 0F E9 /r", "psubsw", "Vx,Wx", F_SSE2},

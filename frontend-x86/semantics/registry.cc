@@ -3,6 +3,7 @@
 #include <unordered_map>
 #include "frontend-x86/semantics/sem_common.h"
 #include "frontend-x86/semantics/sse_common.h"
+#include "frontend-x86/semantics/x87_common.h"
 
 namespace vireo::x86 {
 
@@ -12,7 +13,8 @@ struct Registry {
     std::vector<const SemEntry*> by_row;  // indexed like insn_table().rows: resolved once
     Registry() {
         for (auto list : {sem_alu(), sem_data(), sem_control(), sem_system(), sem_string(), sem_bits(),
-                          sem_sse_move(), sem_sse_int(), sem_sse_state()})
+                          sem_sse_move(), sem_sse_int(), sem_sse_state(),
+                          sem_sse_fp_arith(), sem_sse_fp_convert(), sem_x87_arith(), sem_x87_move()})
             for (const SemEntry& e : list) by_mnemonic.emplace(e.mnemonic, &e);
         const InsnTable& t = insn_table();
         by_row.resize(t.rows.size());

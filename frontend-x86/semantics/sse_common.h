@@ -4,6 +4,7 @@
 #pragma once
 #include <cstring>
 #include "frontend-x86/semantics/sem_common.h"
+#include "frontend-x86/softfloat/softfloat.h"
 
 namespace vireo::x86 {
 
@@ -93,6 +94,37 @@ inline bool sse_fill(const DecodedInsn& d, Op& op) {
     return d.mem;
 }
 
+// ---- SIMD floating point (sse_fp_*.cc) ----
+// The softfloat environment for the current MXCSR.
+VIREO_ALWAYS_INLINE softfloat::Env fp_env(const CpuState& c) { return softfloat::Env::from_mxcsr(c.mxcsr); }
+// SDM Vol. 3A 6.15 (interrupt 19): an unmasked SIMD floating-point exception is #XM when
+// CR4.OSXMMEXCPT = 1, #UD otherwise.
+[[noreturn]] inline void raise_simd_fp(CpuState& c) {
+    if (c.cr4 & CR4_OSXMMEXCPT) raise_fault_noerr(c, XM);
+    raise_ud(c);
+}
+// After computing every element with the flags accumulated in `flags` (SDM Vol. 1 11.5.1): an
+// unmasked pre-computation exception (IE, DE, ZE) in any element sets the pre-computation flags
+// only and faults; otherwise an unmasked post-computation one (OE, UE, PE) sets all flags and
+// faults; either way the destination is left unchanged. With none unmasked the flags are ORed
+// into MXCSR and the caller writes the result.
+VIREO_ALWAYS_INLINE void fp_commit(CpuState& c, u8 flags) {
+    const u8 unmasked = flags & ~(c.mxcsr >> 7) & 0x3f;
+    if (VIREO_UNLIKELY(unmasked)) {
+        const u8 pre = flags & softfloat::kPreComputation;
+        c.mxcsr |= (pre & unmasked) ? pre : flags;
+        raise_simd_fp(c);
+    }
+    c.mxcsr |= flags;
+}
+// A scalar memory operand (m32/m64) as the low element of a V128 (the rest zero).
+template <typename T>
+VIREO_ALWAYS_INLINE V128 read_scalar(CpuState& c, const Op& o) {
+    V128 v{};
+    v.set<T>(0, mem_read<T>(c, o.seg, op_ea(c, o)));
+    return v;
+}
+
 // The FXSAVE memory image (SDM Vol. 1 10.5.1, Tables 10-2 and 10-3) of c's x87/SSE state:
 // bytes 0-415 (bytes 416-511 are left alone by FXSAVE). wide: the REX.W layout with 64-bit
 // FIP/FDP; otherwise 32-bit offsets with FCS/FDS. nxmm: 16 in 64-bit mode, else 8. sse: the
@@ -105,5 +137,7 @@ void fxrstor_image(CpuState& c, const u8 img[416], bool wide, unsigned nxmm, boo
 std::span<const SemEntry> sem_sse_move();
 std::span<const SemEntry> sem_sse_int();
 std::span<const SemEntry> sem_sse_state();
+std::span<const SemEntry> sem_sse_fp_arith();
+std::span<const SemEntry> sem_sse_fp_convert();
 
 }  // namespace vireo::x86

@@ -77,6 +77,15 @@ std::string normalize_capstone(const char* mnemonic) {
     }
     for (const Alias& a : kAliases)
         if (m == a.capstone) return a.vireo;
+    // CMPPS/CMPPD/CMPSS/CMPSD with imm8 0-7: capstone prints the SDM's pseudo-op names
+    // (SDM Vol. 2A CMPPS Table 3-4, "cmpltps" = CMPPS imm8 1); Vireo keeps the real mnemonic.
+    static constexpr const char* kCmpPred[] = {"eq", "lt", "le", "unord", "neq", "nlt", "nle", "ord"};
+    if (m.size() > 5 && m.starts_with("cmp")) {
+        const std::string mid = m.substr(3, m.size() - 5), tail = m.substr(m.size() - 2);
+        if (tail == "ps" || tail == "pd" || tail == "ss" || tail == "sd")
+            for (const char* p : kCmpPred)
+                if (mid == p) return "cmp" + tail;
+    }
     return m;
 }
 

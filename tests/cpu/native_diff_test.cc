@@ -36,7 +36,10 @@
 #include <string>
 #include <vector>
 
+#include <bit>
+#include <cmath>
 #include "tests/cpu/native_diff_harness.h"
+#include "tests/cpu/native_diff_x87.h"
 
 namespace vireo::test::native_diff {
 namespace {
@@ -1406,6 +1409,275 @@ std::vector<Form> sse_state_forms() {
     return v;
 }
 
+// ------------------------------------------------------------------------------------------
+// SSE/SSE2 floating point (semantics/sse_fp_*.cc over frontend-x86/softfloat/). Every element
+// comes from an edge-biased generator: ±0, the smallest and largest denormals, the smallest and
+// largest normals, ±inf, QNaNs and SNaNs with various payloads, 1.0 and its neighbours, values
+// around the integer limits, random values; and operand pairs made to hit cancellation, the
+// rounding boundaries (an addend of about half an ulp) and overflow/underflow. MXCSR cycles
+// through the 4 rounding modes x DAZ x FTZ, all exceptions masked in 3 states of 4 and random
+// masks in the 4th (unmasked exceptions: #XM with the destination unchanged), with random
+// exception flags already set now and then. XMM, MXCSR and EFLAGS are compared bit for bit.
+template <typename B>
+struct FpFmt;
+template <>
+struct FpFmt<u32> { static constexpr int F = 23, bias = 127; static constexpr u64 emax = 255; };
+template <>
+struct FpFmt<u64> { static constexpr int F = 52, bias = 1023; static constexpr u64 emax = 2047; };
+
+template <typename B>
+B fp_make(bool sign, u64 be, u64 frac) {
+    constexpr int F = FpFmt<B>::F;
+    return static_cast<B>((B(sign) << (8 * sizeof(B) - 1)) | (B(be & FpFmt<B>::emax) << F) | (B(frac) & ((B(1) << F) - 1)));
+}
+
+template <typename B>
+B gen_fp(Rng& r) {
+    constexpr int F = FpFmt<B>::F, bias = FpFmt<B>::bias;
+    constexpr u64 emax = FpFmt<B>::emax, fmask = (u64(1) << F) - 1, qbit = u64(1) << (F - 1);
+    const bool s = r() & 1;
+    const u64 rf = r() & fmask;
+    switch (r() % 20) {
+    case 0: return fp_make<B>(s, 0, 0);
+    case 1: return fp_make<B>(s, 0, 1 + r() % 3);                 // smallest denormals
+    case 2: return fp_make<B>(s, 0, fmask - r() % 3);             // largest denormals
+    case 3: return fp_make<B>(s, 1, r() % 3);                     // smallest normals
+    case 4: return fp_make<B>(s, emax - 1, fmask - r() % 3);      // largest normals
+    case 5: return fp_make<B>(s, emax, 0);                         // infinities
+    case 6: return fp_make<B>(s, emax, qbit | (r() % 2 ? 0 : rf));  // QNaNs (the default NaN too)
+    case 7: {                                                      // SNaNs
+        u64 f = rf & (qbit - 1);
+        if (!f) f = r() % 2 ? 1 : qbit - 1;
+        return fp_make<B>(s, emax, f);
+    }
+    case 8: return fp_make<B>(s, bias + (r() % 3 == 0), r() % 2 ? r() % 3 : fmask - r() % 3);  // 1, 2 and neighbours
+    case 9: return fp_make<B>(s, 0, rf ? rf : 1);                  // random denormals
+    case 10: case 11: return fp_make<B>(s, bias - 2 + r() % 5, rf);  // around 1
+    case 12: return fp_make<B>(s, r() % 2 ? 1 + r() % (F + 2) : emax - 1 - r() % 4, rf);  // near the ends
+    case 13: {  // integers and half-integers (ties for the integer conversions)
+        const unsigned k = r() % 34;
+        const u64 v = k ? (r() >> (64 - k)) : 0;
+        const double d = std::ldexp(static_cast<double>(v), -static_cast<int>(r() % 3)) * (s ? -1 : 1);
+        if constexpr (sizeof(B) == 4) return std::bit_cast<u32>(static_cast<float>(d));
+        else return std::bit_cast<u64>(d);
+    }
+    case 14: {  // around 2^31, 2^32, 2^63, 2^64 (the integer limits)
+        static constexpr int kE[] = {31, 32, 63, 64, 30, 62};
+        return fp_make<B>(s, bias + kE[r() % 6] - (r() % 3 == 0), r() % 2 ? r() % 3 : fmask - r() % 3);
+    }
+    default: return fp_make<B>(s, 1 + r() % (emax - 1), rf);      // random finite
+    }
+}
+
+// Operand pairs for two-operand operations.
+template <typename B>
+void gen_fp_pair(Rng& r, B& a, B& b) {
+    constexpr int F = FpFmt<B>::F, bias = FpFmt<B>::bias;
+    constexpr u64 emax = FpFmt<B>::emax, fmask = (u64(1) << F) - 1;
+    constexpr B sign = B(1) << (8 * sizeof(B) - 1);
+    a = gen_fp<B>(r);
+    b = gen_fp<B>(r);
+    const u64 ea = (a >> F) & emax;
+    switch (r() % 10) {
+    case 0: b = a ^ (r() % 2 ? sign : 0); break;                    // x - x, x + -x, x / x
+    case 1: b = static_cast<B>(a + r() % 5 - 2); break;              // neighbours
+    case 2:                                                           // b about half an ulp of a
+        if (ea > F + 3 && ea < emax)
+            b = fp_make<B>(r() & 1, ea - F - 2 + r() % 3, r() % 2 ? (r() % 2 ? 0 : fmask) : r() & fmask);
+        break;
+    case 3: {  // products and quotients near the overflow / underflow thresholds
+        const int e1 = static_cast<int>(r() % (2 * bias)) - bias + 1;
+        const int target = r() % 2 ? bias - 1 + static_cast<int>(r() % 4) : -bias - static_cast<int>(r() % (F + 3));
+        const int e2 = r() % 2 ? target - e1 : e1 - target;  // for mul / for div
+        if (e1 + bias > 0 && e1 + bias < static_cast<int>(emax) && e2 + bias > 0 && e2 + bias < static_cast<int>(emax)) {
+            a = fp_make<B>(r() & 1, static_cast<u64>(e1 + bias), r() & fmask);
+            b = fp_make<B>(r() & 1, static_cast<u64>(e2 + bias), r() & fmask);
+        }
+        break;
+    }
+    default: break;
+    }
+}
+
+// MXCSR for case k: RC = k & 3, DAZ = bit 2, FTZ = bit 3; masks all set unless (k >> 4) & 3 is
+// 3 (then random); sometimes exception flags already set.
+inline u32 fp_mxcsr(Rng& r, unsigned k) {
+    u32 m = ((k & 3) << 13) | (k & 4 ? MXCSR_DAZ : 0) | (k & 8 ? MXCSR_FZ : 0);
+    m |= ((k >> 4) & 3) == 3 ? static_cast<u32>(r() & 0x3f) << 7 : 0x1F80;
+    if (r() % 4 == 0) m |= static_cast<u32>(r() & 0x3f);
+    return m;
+}
+
+// Setup for an FP form: every XMM element of type B random FP; element pairs (dst, src) made by
+// gen_fp_pair, the source in register src_xmm or in memory at [mem_base + 0x10] (mem_bytes).
+// int_src: the source elements are 32-bit integers (CVTDQ2PS/PD).
+template <typename B>
+std::function<void(Input&, Rng&, unsigned)> fp_setup(int dst_xmm, int src_xmm, int mem_base, unsigned mem_bytes,
+                                                     bool int_src = false) {
+    return [=](Input& in, Rng& r, unsigned k) {
+        fx_put<u32>(in.fx, 24, fp_mxcsr(r, k));
+        for (unsigned i = 0; i < 16; i++)
+            for (unsigned l = 0; l < 16 / sizeof(B); l++) fx_put<B>(in.fx, 160 + 16 * i + l * sizeof(B), gen_fp<B>(r));
+        for (unsigned l = 0; l < 16 / sizeof(B); l++) {
+            B a, b;
+            gen_fp_pair<B>(r, a, b);
+            if (int_src) b = static_cast<B>(gen_value(r, 8 * sizeof(B)));
+            if (dst_xmm >= 0) fx_put<B>(in.fx, 160 + 16 * dst_xmm + l * sizeof(B), a);
+            if (src_xmm >= 0) fx_put<B>(in.fx, 160 + 16 * src_xmm + l * sizeof(B), b);
+            else if (mem_base >= 0 && (l + 1) * sizeof(B) <= mem_bytes)
+                put_mem(in, in.gpr[mem_base] + 0x10 - kDataAddr + l * sizeof(B), b, sizeof(B));
+        }
+    };
+}
+
+// xmm,xmm/m forms of an FP instruction (element type B; the source elements of type S).
+template <typename B, typename S = B>
+void add_fp_rm(std::vector<Form>& v, const std::string& name, u8 pfx, u8 op, unsigned mem_size, unsigned align,
+               std::vector<u8> imm = {}, bool int_src = false, unsigned states = 2048) {
+    char nm[160];
+    const char* immstr = imm.empty() ? "" : " imm=";
+    for (auto [reg, rm] : kXmmPairs) {
+        std::snprintf(nm, sizeof nm, "%s xmm%d,xmm%d%s%s [%s0F %02X]", name.c_str(), reg, rm, immstr, hex(imm).c_str(),
+                      pfx_name(pfx), op);
+        Form f = sse_form(nm, sse_enc(pfx, {op}, reg, R(rm), imm), 0, 0);
+        f.setup = reg == rm ? fp_setup<S>(reg, -1, -1, 0, int_src) : fp_setup<S>(-1, rm, -1, 0, int_src);
+        if (reg != rm && sizeof(B) == sizeof(S)) f.setup = fp_setup<S>(reg, rm, -1, 0, int_src);
+        f.states = states;
+        v.push_back(f);
+    }
+    for (auto [reg, base] : kXmmMem) {
+        std::snprintf(nm, sizeof nm, "%s xmm%d,m%u [%s]%s%s [%s0F %02X]", name.c_str(), reg, mem_size * 8, kRegNames[base],
+                      immstr, hex(imm).c_str(), pfx_name(pfx), op);
+        Form f = sse_form(nm, sse_enc(pfx, {op}, reg, M(base), imm), mem_size, align);
+        f.setup = fp_setup<S>(sizeof(B) == sizeof(S) ? reg : -1, -1, base, mem_size, int_src);
+        f.states = states;
+        v.push_back(f);
+    }
+}
+
+// RCPPS/RSQRTPS: within the SDM bound (|relative error| <= 1.5 * 2^-12) of the host's value,
+// or bit-identical (special cases: zeros, infinities, NaNs, flushed tiny results). Vireo gives
+// the correctly rounded value (softfloat/fp_approx.cc); the host's table is vendor-specific.
+bool rcp_close(const u8* x, const u8* y) {
+    for (unsigned l = 0; l < 4; l++) {
+        const u32 a = fx_get<u32>(x, 4 * l), b = fx_get<u32>(y, 4 * l);
+        if (a == b) continue;
+        const float fa = std::bit_cast<float>(a), fb = std::bit_cast<float>(b);
+        if (!std::isfinite(fa) || !std::isfinite(fb) || fa == 0 || fb == 0) return false;
+        // Vireo's value is the exact one rounded (relative error <= 2^-24): the host's must be
+        // within the SDM's 1.5 * 2^-12 of it (with a margin for that rounding).
+        if (std::fabs(static_cast<double>(fa) - fb) > (1.5 * 0x1p-12 + 0x1p-22) * std::fabs(static_cast<double>(fb))) return false;
+    }
+    return true;
+}
+
+std::vector<Form> sse_fp_arith_forms() {
+    std::vector<Form> v;
+    struct Op { const char* name; u8 op; };
+    static constexpr Op kOps[] = {{"add", 0x58}, {"mul", 0x59}, {"sub", 0x5C}, {"min", 0x5D},
+                                  {"div", 0x5E}, {"max", 0x5F}, {"sqrt", 0x51}};
+    for (const Op& o : kOps) {
+        const std::string n = o.name;
+        add_fp_rm<u32>(v, n + "ps", 0, o.op, 16, 16);
+        add_fp_rm<u64>(v, n + "pd", 0x66, o.op, 16, 16);
+        add_fp_rm<u32>(v, n + "ss", 0xF3, o.op, 4, 0);
+        add_fp_rm<u64>(v, n + "sd", 0xF2, o.op, 8, 0);
+    }
+    return v;
+}
+
+std::vector<Form> sse_fp_compare_forms() {
+    std::vector<Form> v;
+    for (u8 pred = 0; pred < 8; pred++) {
+        add_fp_rm<u32>(v, "cmpps", 0, 0xC2, 16, 16, {pred}, false, 1024);
+        add_fp_rm<u64>(v, "cmppd", 0x66, 0xC2, 16, 16, {pred}, false, 1024);
+        add_fp_rm<u32>(v, "cmpss", 0xF3, 0xC2, 4, 0, {pred}, false, 1024);
+        add_fp_rm<u64>(v, "cmpsd", 0xF2, 0xC2, 8, 0, {pred}, false, 1024);
+    }
+    // imm8 bits 7:3 are ignored by the legacy forms.
+    add_fp_rm<u32>(v, "cmpps", 0, 0xC2, 16, 16, {0xF9}, false, 1024);
+    add_fp_rm<u64>(v, "cmpsd", 0xF2, 0xC2, 8, 0, {0x2E}, false, 1024);
+    add_fp_rm<u32>(v, "ucomiss", 0, 0x2E, 4, 0);
+    add_fp_rm<u32>(v, "comiss", 0, 0x2F, 4, 0);
+    add_fp_rm<u64>(v, "ucomisd", 0x66, 0x2E, 8, 0);
+    add_fp_rm<u64>(v, "comisd", 0x66, 0x2F, 8, 0);
+    return v;
+}
+
+std::vector<Form> sse_fp_approx_forms() {
+    std::vector<Form> v;
+    add_fp_rm<u32>(v, "rsqrtps", 0, 0x52, 16, 16);
+    add_fp_rm<u32>(v, "rcpps", 0, 0x53, 16, 16);
+    add_fp_rm<u32>(v, "rsqrtss", 0xF3, 0x52, 4, 0);
+    add_fp_rm<u32>(v, "rcpss", 0xF3, 0x53, 4, 0);
+    for (Form& f : v) f.xmm_close = rcp_close;
+    return v;
+}
+
+std::vector<Form> sse_fp_convert_forms() {
+    std::vector<Form> v;
+    add_fp_rm<u64, u32>(v, "cvtps2pd", 0, 0x5A, 8, 0);
+    add_fp_rm<u32, u64>(v, "cvtpd2ps", 0x66, 0x5A, 16, 16);
+    add_fp_rm<u64, u32>(v, "cvtss2sd", 0xF3, 0x5A, 4, 0);
+    add_fp_rm<u32, u64>(v, "cvtsd2ss", 0xF2, 0x5A, 8, 0);
+    add_fp_rm<u32>(v, "cvtdq2ps", 0, 0x5B, 16, 16, {}, true);
+    add_fp_rm<u32>(v, "cvtps2dq", 0x66, 0x5B, 16, 16);
+    add_fp_rm<u32>(v, "cvttps2dq", 0xF3, 0x5B, 16, 16);
+    add_fp_rm<u32, u64>(v, "cvttpd2dq", 0x66, 0xE6, 16, 16);
+    add_fp_rm<u64, u32>(v, "cvtdq2pd", 0xF3, 0xE6, 8, 0, {}, true);
+    add_fp_rm<u32, u64>(v, "cvtpd2dq", 0xF2, 0xE6, 16, 16);
+    char nm[128];
+    // CVTSI2SS/SD xmm, r/m32 (r/m64 with REX.W).
+    for (auto [pfx, name] : {std::pair<u8, const char*>{0xF3, "cvtsi2ss"}, {0xF2, "cvtsi2sd"}})
+        for (bool w : {false, true}) {
+            for (auto [x, g] : {std::pair{1, 2}, std::pair{12, 9}}) {
+                std::snprintf(nm, sizeof nm, "%s xmm%d,%s%d", name, x, w ? "r" : "e", g);
+                Form f = sse_form(nm, sse_enc(pfx, {0x2A}, x, R(g), {}, w), 0, 0);
+                f.setup = fp_setup<u32>(-1, -1, -1, 0);
+                v.push_back(f);
+            }
+            std::snprintf(nm, sizeof nm, "%s xmm7,m%d [r13]", name, w ? 64 : 32);
+            Form f = sse_form(nm, sse_enc(pfx, {0x2A}, 7, M(13), {}, w), w ? 8 : 4, 0);
+            f.setup = fp_setup<u32>(-1, -1, -1, 0);
+            v.push_back(f);
+        }
+    // CVT(T)SS2SI / CVT(T)SD2SI r32/r64, xmm/m.
+    struct C { const char* name; u8 pfx, op; bool dbl; };
+    static constexpr C kC[] = {{"cvttss2si", 0xF3, 0x2C, false}, {"cvtss2si", 0xF3, 0x2D, false},
+                               {"cvttsd2si", 0xF2, 0x2C, true}, {"cvtsd2si", 0xF2, 0x2D, true}};
+    for (const C& c : kC)
+        for (bool w : {false, true}) {
+            for (auto [g, x] : {std::pair{0, 3}, std::pair{11, 14}}) {
+                std::snprintf(nm, sizeof nm, "%s %s%d,xmm%d", c.name, w ? "r" : "e", g, x);
+                Form f = sse_form(nm, sse_enc(c.pfx, {c.op}, g, R(x), {}, w), 0, 0);
+                f.setup = c.dbl ? fp_setup<u64>(-1, x, -1, 0) : fp_setup<u32>(-1, x, -1, 0);
+                v.push_back(f);
+            }
+            std::snprintf(nm, sizeof nm, "%s %s2,m [rbx]", c.name, w ? "r" : "e");
+            Form f = sse_form(nm, sse_enc(c.pfx, {c.op}, 2, M(3), {}, w), c.dbl ? 8 : 4, 0);
+            f.setup = c.dbl ? fp_setup<u64>(-1, -1, 3, 8) : fp_setup<u32>(-1, -1, 3, 4);
+            v.push_back(f);
+        }
+    // Compatibility mode (xmm0-7, 32-bit GPRs and addressing).
+    {
+        Form a = sse_form("addsd xmm1,xmm2 (32-bit)", sse_enc(0xF2, {0x58}, 1, R(2)), 0, 0);
+        a.setup = fp_setup<u64>(1, 2, -1, 0);
+        Form b = sse_form("cvtsi2ss xmm3,m32 [rbx] (32-bit)", sse_enc(0xF3, {0x2A}, 3, M(3)), 4, 0);
+        b.setup = fp_setup<u32>(-1, -1, -1, 0);
+        Form c = sse_form("cvtsd2si eax,xmm5 (32-bit)", sse_enc(0xF2, {0x2D}, 0, R(5)), 0, 0);
+        c.setup = fp_setup<u64>(-1, 5, -1, 0);
+        Form d = sse_form("ucomiss xmm6,m32 [rbx] (32-bit)", sse_enc(0, {0x2E}, 6, M(3)), 4, 0);
+        d.setup = fp_setup<u32>(6, -1, 3, 4);
+        for (Form* f : {&a, &b, &c, &d}) {
+            f->compat32 = true;
+            v.push_back(*f);
+        }
+    }
+    for (Form& f : v)
+        if (!f.states) f.states = 2048;
+    return v;
+}
+
 // RIP-relative forms need their displacement computed from the instruction's address.
 void fix_rip_relative(std::vector<Form>& forms) {
     for (Form& f : forms) {
@@ -1438,7 +1710,14 @@ TEST(NativeDiff, Bits) {
 TEST(NativeDiff, Bcd32) { harness().run_all("bcd (32-bit)", bcd_forms()); }
 TEST(NativeDiff, SseInteger) { harness().run_all("sse integer/logic/shuffle", sse_int_forms()); }
 TEST(NativeDiff, SseMoves) { harness().run_all("sse moves", sse_move_forms()); }
+TEST(NativeDiff, SseFpArith) { harness().run_all("sse fp arithmetic (add/sub/mul/div/min/max/sqrt)", sse_fp_arith_forms()); }
+TEST(NativeDiff, SseFpCompare) { harness().run_all("sse fp compares (cmpps../comiss..)", sse_fp_compare_forms()); }
+TEST(NativeDiff, SseFpConvert) { harness().run_all("sse fp conversions", sse_fp_convert_forms()); }
+TEST(NativeDiff, SseFpApprox) { harness().run_all("sse rcp/rsqrt (within the SDM bound)", sse_fp_approx_forms()); }
 TEST(NativeDiff, SseState) { harness().run_all("sse state (ldmxcsr/stmxcsr/fxsave/fxrstor)", sse_state_forms()); }
+TEST(NativeDiff, X87Arith) { harness().run_all("x87 arithmetic/compare/one-operand", x87::x87_arith_forms()); }
+TEST(NativeDiff, X87Move) { harness().run_all("x87 loads/stores/conversions/constants", x87::x87_move_forms()); }
+TEST(NativeDiff, X87Control) { harness().run_all("x87 control (fninit/fldcw/fnstenv/fnsave/...)", x87::x87_control_forms()); }
 
 // ------------------------------------------------------------------------------------------
 // Not differential: forms the host cannot run for us. 16-bit addressing needs data below
@@ -1562,6 +1841,30 @@ TEST_F(Tier0Only, InsOuts) {
     o = run({0xF3, 0x6E});
     EXPECT_EQ(o.fault, -1);
     EXPECT_TRUE(v.host.io_writes.empty());
+}
+
+// An unmasked SIMD floating-point exception is #XM with CR4.OSXMMEXCPT = 1 and #UD without it
+// (SDM Vol. 3A 6.15, interrupt 19); either way the destination is unchanged and the flag is set
+// (Vol. 1 11.5.1). Linux always sets OSXMMEXCPT, so the host cannot show the #UD case.
+TEST_F(Tier0Only, SimdFpExceptionWithoutOsxmmexcptIsUd) {
+    fx_put<u32>(in.fx, 24, 0x1F80 & ~MXCSR_ZM);  // divide-by-zero unmasked
+    fx_put<u32>(in.fx, 160 + 16 * 1, 0x3F800000);  // xmm1 = 1.0, xmm2 = 0
+    const std::vector<u8> divss = {0xF3, 0x0F, 0x5E, 0xCA};
+    v.c.cr4 &= ~CR4_OSXMMEXCPT;
+    Output o = run(divss);
+    v.c.cr4 |= CR4_OSXMMEXCPT;
+    EXPECT_EQ(o.fault, UD);
+    EXPECT_EQ(fx_get<u32>(o.fx, 160 + 16), 0x3F800000u);
+    EXPECT_EQ(fx_get<u32>(o.fx, 24) & 0x3f, MXCSR_ZE);
+    o = run(divss);
+    EXPECT_EQ(o.fault, XM);
+    EXPECT_EQ(fx_get<u32>(o.fx, 160 + 16), 0x3F800000u);
+    // Masked: infinity, ZE set.
+    fx_put<u32>(in.fx, 24, 0x1F80);
+    o = run(divss);
+    EXPECT_EQ(o.fault, -1);
+    EXPECT_EQ(fx_get<u32>(o.fx, 160 + 16), 0x7F800000u);
+    EXPECT_EQ(fx_get<u32>(o.fx, 24), 0x1F80u | MXCSR_ZE);
 }
 
 }  // namespace
