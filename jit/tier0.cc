@@ -68,6 +68,8 @@ Block* Tier0Engine::translate(u64 pc, u32 flags) {
         const u64 page_off = lin & 0xfff;
         // The first page of the block must hold this instruction's first byte.
         if ((lin & ~0xfffull) != (linear(pc) & ~0xfffull)) break;
+        // A debugger breakpoint starts a block of its own (checked before each block).
+        if (VIREO_UNLIKELY(bps_) && n > 0 && bps_->count(lin)) break;
         if (!host) {  // code in MMIO: read byte by byte through the bus
             for (; avail < 15 && page_off + avail < 4096; avail++)
                 buf[avail] = static_cast<u8>(c_.host->phys_read(ppage + page_off + avail, 1));
@@ -157,7 +159,7 @@ Block* Tier0Engine::lookup() {
         c_.jmp_cache_stale = false;
         jmp_gen_ = cache_.generation();
     }
-    const u32 flags = block_flags(c_);
+    const u32 flags = block_flags(c_) | (step_mode_ ? BF_SINGLE : 0);
     const u64 pc = c_.rip;
     const u64 cs_base = code_cs_base(c_);
     Block*& slot = jmp_cache_[(pc ^ (pc >> 12)) & (kJmpCacheSize - 1)];
@@ -176,6 +178,8 @@ Block* Tier0Engine::lookup() {
 void Tier0Engine::execute(Block* b) {
     const Op* first = b->ops.data();
     const Op* op = first;
+    // Debugger watchpoints: data accesses go through the checked slow path (CpuHost::debug_access).
+    if (VIREO_UNLIKELY(watch_)) c_.mmu_idx = MMU_CHECKED;
     // Instruction breakpoints are faults taken before the instruction, unless EFLAGS.RF
     // suppresses them (SDM Vol. 3A 17.3.1.1).
     if (VIREO_UNLIKELY(c_.dbg_exec) && !(c_.eflags & RF)) {
@@ -260,6 +264,38 @@ bool Tier0Engine::take_interrupts() {
     return false;
 }
 
+bool Tier0Engine::at_breakpoint() const {
+    const u64 lin = c_.long64 ? c_.rip : static_cast<u32>(c_.seg[CS].base + c_.rip);
+    return bps_->count(lin) != 0;
+}
+
+RunExit Tier0Engine::step(bool take_irqs) {
+    if (take_irqs && c_.interrupt_request.load(std::memory_order_relaxed) & ~u32{IRQ_EXIT}) {
+        try {
+            if (take_interrupts()) return RunExit::Budget;  // stopped at the handler's entry
+        } catch (const GuestFault& f) {
+            deliver_fault(c_, f);
+            return RunExit::Budget;
+        }
+    }
+    if (c_.halted) return RunExit::Halted;
+    const bool inhibit = c_.irq_inhibit;
+    step_mode_ = true;
+    Block* b = nullptr;
+    try {
+        b = lookup();
+    } catch (const GuestFault& f) {
+        step_mode_ = false;
+        deliver_fault(c_, f);  // the step ends at the fault handler's entry
+        return RunExit::Budget;
+    }
+    step_mode_ = false;
+    stats_.block_execs++;
+    execute(b);
+    if (inhibit) c_.irq_inhibit = false;  // the shadowed instruction has run (SDM Vol. 3A 6.8.3)
+    return RunExit::Budget;
+}
+
 RunExit Tier0Engine::run(u64 max_insns) {
     const u64 stop_at = c_.insn_count + max_insns;
     u64 turns = 0;  // blocks run or events delivered: bounds a fault loop that retires nothing
@@ -283,6 +319,7 @@ RunExit Tier0Engine::run(u64 max_insns) {
             }
         }
         if (c_.halted) return RunExit::Halted;
+        if (VIREO_UNLIKELY(bps_) && at_breakpoint()) return RunExit::Debug;
         if (c_.insn_count >= stop_at || ++turns > max_insns) return RunExit::Budget;
         const bool inhibit = c_.irq_inhibit;
         Block* b = nullptr;
@@ -330,7 +367,7 @@ RunExit Tier0Engine::run(u64 max_insns) {
         execute(b);
         prev = b;
         // Fast path: follow chained successors while nothing asks for the outer loop's checks.
-        while (chain_ok && !log_exec && !log_cpu && !inhibit) {
+        while (chain_ok && !log_exec && !log_cpu && !inhibit && !bps_) {
             // A pending external interrupt matters only while IF=1 (with IF=0 it waits, and
             // chaining goes on).
             const u32 req = c_.interrupt_request.load(std::memory_order_relaxed);

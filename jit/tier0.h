@@ -1,12 +1,20 @@
 // Tier 0: runs pre-decoded blocks (ARCHITECTURE.md "Execution"). Portable C++ only.
 #pragma once
+#include <unordered_set>
 #include "frontend-x86/cpu_state.h"
 #include "jit/block.h"
 #include "softmmu/code_tracker.h"
 
 namespace vireo::jit {
 
-enum class RunExit { Budget, Halted, Exit };
+// Debug: stopped before an instruction at a debugger breakpoint (nothing of it has run).
+enum class RunExit { Budget, Halted, Exit, Debug };
+
+// Debugger breakpoints (softmmu/gdbstub.h): linear addresses (CS base + IP outside 64-bit mode).
+// As QEMU's TCG does, translation ends a block before every breakpoint, so each one is a block
+// start, and the run loop checks the set before each block. The owner flushes the block cache
+// whenever the set changes (blocks translated before do not end at the new breakpoints).
+using BreakpointSet = std::unordered_set<u64>;
 
 struct EngineStats {
     u64 blocks_translated = 0;
@@ -23,6 +31,17 @@ public:
     const EngineStats& stats() const { return stats_; }
     // Max instructions per block (1 makes every block a single instruction, as -singlestep).
     void set_single_step(bool on) { force_single_ = on; }
+    // Debugger support. bps: breakpoints to stop at (nullptr or empty: none; the set outlives
+    // the engine's use of it). watch: every data access takes the checked slow path (MMU_CHECKED),
+    // where CpuHost::debug_access() sees it (gdb watchpoints).
+    void set_debug(const BreakpointSet* bps, bool watch) {
+        bps_ = bps && !bps->empty() ? bps : nullptr;
+        watch_ = watch;
+    }
+    // Runs exactly one instruction (a debugger single-step: a one-instruction block, breakpoints
+    // not checked). With take_irqs false (QEMU's default) no interrupt or event is taken before
+    // it; otherwise a pending interrupt is delivered and the step ends at the handler's entry.
+    RunExit step(bool take_irqs);
 
 private:
     Block* lookup();
@@ -30,6 +49,7 @@ private:
     void execute(Block* b);
     bool take_interrupts();
     void log_block(const Block* b);
+    bool at_breakpoint() const;
 
     x86::CpuState& c_;
     BlockCache& cache_;
@@ -38,6 +58,9 @@ private:
     Block* jmp_cache_[kJmpCacheSize] = {};
     u64 jmp_gen_ = 0;
     bool force_single_ = false;
+    bool step_mode_ = false;  // lookups ask for one-instruction blocks (step())
+    const BreakpointSet* bps_ = nullptr;
+    bool watch_ = false;
     EngineStats stats_;
     std::vector<x86::Op> scratch_ops_;
     std::vector<x86::DecodedInsn> scratch_insns_;

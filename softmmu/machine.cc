@@ -17,6 +17,10 @@ u64 host_ns() {
 
 Machine::Machine(const VmConfig& cfg, bool map_ram) : cfg_(cfg) {
     start_ns_ = host_ns();
+    if (cfg.start_paused) {  // -S: no STOP event, the machine never ran (QEMU's "prelaunch")
+        paused_ = true;
+        pause_reason_ = "prelaunch";
+    }
     sysmem_ = MemoryRegion::container("system", 0);  // size 0: the whole 64-bit space
     iomem_ = MemoryRegion::container("io", 0x10000);
     ram_ = own(MemoryRegion::ram("ram", cfg.ram_size));
@@ -151,19 +155,50 @@ void Machine::request_exit(int status) {
 }
 
 void Machine::guest_shutdown() {
+    notify({RunEvent::Shutdown, true, "guest-shutdown"});
     if (!cfg_.no_shutdown) return request_exit(0);
-    paused_ = true;
+    pause("shutdown");  // QEMU: SHUTDOWN, then STOP
+}
+
+void Machine::request_reset(bool guest, const char* reason) {
+    reset_requested_ = true;
+    reset_guest_ = guest;
+    reset_reason_ = reason;
     for (auto& v : cpus_) v.state->interrupt_request.fetch_or(x86::IRQ_EXIT);
 }
 
-void Machine::request_reset() {
-    reset_requested_ = true;
+void Machine::pause(const char* reason) {
+    const bool was_paused = paused_;
+    paused_ = true;
+    pause_reason_ = reason;
     for (auto& v : cpus_) v.state->interrupt_request.fetch_or(x86::IRQ_EXIT);
+    if (!was_paused) notify({RunEvent::Stop});
+}
+
+void Machine::resume() {
+    if (!paused_) return;
+    paused_ = false;
+    notify({RunEvent::Resume});
+}
+
+void Machine::quit(const char* reason) {
+    notify({RunEvent::Shutdown, false, reason});
+    request_exit(0);
+}
+
+bool Machine::powerdown() {
+    if (!on_powerdown) return false;
+    notify({RunEvent::Powerdown});
+    on_powerdown();
+    return true;
 }
 
 void Machine::reset_all() {
     reset_requested_ = false;
-    paused_ = false;  // a reset after a -no-shutdown power-off starts the guest again
+    // QEMU: a reset while paused (stop, -no-shutdown power-off) leaves the machine paused in
+    // "prelaunch"; cont starts it.
+    if (paused_) pause_reason_ = "prelaunch";
+    notify({RunEvent::Reset, reset_guest_, reset_reason_});
     cache_.invalidate_all();
     for (auto& v : cpus_) {
         v.state->interrupt_request.store(0);
@@ -171,6 +206,85 @@ void Machine::reset_all() {
     }
     for (auto& d : devices_) d->reset();
     if (on_reset) on_reset();
+}
+
+// ---- Debugger support ----
+
+void Machine::debug_points_changed() {
+    // Blocks translated before do not end at the new breakpoints (jit/tier0.h).
+    cache_.invalidate_all();
+    for (auto& v : cpus_) {
+        v.engine->set_debug(&breakpoints_, !watchpoints_.empty());
+        if (watchpoints_.empty()) x86::update_mode(*v.state);  // leave MMU_CHECKED if not needed
+        v.state->jmp_cache_stale = true;
+    }
+}
+
+bool Machine::insert_breakpoint(u64 lin) {
+    if (!breakpoints_.insert(lin).second) return false;
+    debug_points_changed();
+    return true;
+}
+
+bool Machine::remove_breakpoint(u64 lin) {
+    if (!breakpoints_.erase(lin)) return false;
+    debug_points_changed();
+    return true;
+}
+
+bool Machine::insert_watchpoint(u64 lin, u64 len, WatchKind kind) {
+    if (len == 0) return false;
+    watchpoints_.push_back({lin, len, kind});
+    debug_points_changed();
+    return true;
+}
+
+bool Machine::remove_watchpoint(u64 lin, u64 len, WatchKind kind) {
+    for (auto it = watchpoints_.begin(); it != watchpoints_.end(); ++it)
+        if (it->addr == lin && it->len == len && it->kind == kind) {
+            watchpoints_.erase(it);
+            debug_points_changed();
+            return true;
+        }
+    return false;
+}
+
+void Machine::clear_debug_points() {
+    breakpoints_.clear();
+    watchpoints_.clear();
+    debug_points_changed();
+}
+
+void Machine::debug_access(u64 lin, unsigned size, bool write) {
+    if (watchpoints_.empty() || !current_ || debug_stop_pending_) return;
+    for (const Watchpoint& w : watchpoints_) {
+        if (lin + size <= w.addr || lin >= w.addr + w.len) continue;
+        if (w.kind == WatchKind::Write && !write) continue;
+        if (w.kind == WatchKind::Read && write) continue;
+        // A trap after the access's instruction, as a data breakpoint (SDM Vol. 3A 17.3.1.2):
+        // the block ends after it and the engine returns to the main loop, which pauses.
+        debug_stop_ = {DebugStop::Watchpoint, current_->cpu_index, w.addr, w.kind};
+        debug_stop_pending_ = true;
+        current_->block_break = true;
+        current_->rip_fixup = true;
+        current_->interrupt_request.fetch_or(x86::IRQ_EXIT);
+        return;
+    }
+}
+
+Machine::DebugStop Machine::step_cpu(unsigned idx, bool take_irqs) {
+    DebugStop r;
+    if (idx >= cpus_.size()) return r;
+    if (sysmem_->generation() != seen_map_gen_) check_memory_map();
+    Vcpu& v = cpus_[idx];
+    current_ = v.state.get();
+    debug_stop_pending_ = false;
+    v.engine->step(take_irqs);
+    if (debug_stop_pending_) {
+        r = debug_stop_;
+        debug_stop_pending_ = false;
+    }
+    return r;
 }
 
 void Machine::poll_io(int timeout_ms) {
@@ -202,12 +316,19 @@ int Machine::run() {
             current_ = v.state.get();
             jit::RunExit e = v.engine->run(kSlice);
             if (e != jit::RunExit::Halted) any_runnable = true;
+            if (VIREO_UNLIKELY(e == jit::RunExit::Debug || debug_stop_pending_)) {
+                if (!debug_stop_pending_) debug_stop_ = {DebugStop::Breakpoint, v.state->cpu_index};
+                debug_stop_pending_ = false;
+                pause("debug");
+            }
             if (exit_requested_ || reset_requested_) break;
         }
         const u64 deadline = run_timers();
+        if (VIREO_UNLIKELY(signal_pending_.exchange(false))) quit("host-signal");
         if (exit_requested_) break;
         if (reset_requested_) {
             if (cfg_.no_reboot) {
+                notify({RunEvent::Shutdown, reset_guest_, reset_reason_});
                 request_exit(0);  // -no-reboot: a reset ends the run (QEMU exits 0)
                 break;
             }

@@ -2,6 +2,7 @@
 // globals: two machines can live in one process). Board files in hw/ build one; the main
 // loop here runs it.
 #pragma once
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -83,11 +84,63 @@ public:
     // Main loop: runs until an exit request; returns the process exit status.
     int run();
     void request_exit(int status);
+    // A termination signal (SIGINT, SIGTERM, SIGHUP); async-signal-safe, for a signal handler.
+    // The main loop then reports a SHUTDOWN "host-signal" and exits with status 0, as QEMU.
+    void signal_shutdown() {
+        signal_pending_.store(true);
+        for (auto& v : cpus_) v.state->interrupt_request.fetch_or(x86::IRQ_EXIT);
+    }
     // The guest powered itself off (ACPI S5): exit with status 0, or with -no-shutdown stop the
     // vCPUs and keep the main loop (monitor, chardevs) running, as QEMU does.
     void guest_shutdown();
+    // A reset: guest (port 0xcf9, triple fault) or host (monitor); reason is QEMU's
+    // ShutdownCause name, reported in the RESET event.
+    void request_reset(bool guest = true, const char* reason = "guest-reset");
+
+    // ---- Run control (QMP stop/cont, the gdbstub) ----
+    // A paused machine runs no vCPU instruction; the main loop still serves chardevs and timers.
+    // reason is the QEMU RunState the pause shows as: "paused" (stop), "debug" (gdbstub),
+    // "shutdown" (-no-shutdown power-off), "prelaunch" (-S, or a reset while paused).
+    void pause(const char* reason);
+    void resume();
     bool paused() const { return paused_; }
-    void request_reset();
+    // QEMU's RunState name: "running" or the reason of the pause.
+    const char* run_state() const { return paused_ ? pause_reason_ : "running"; }
+    // The host ends the run (QMP or HMP quit): a Shutdown notification, then exit status 0.
+    void quit(const char* reason = "host-qmp-quit");
+    // The power button (system_powerdown): a Powerdown notification, then on_powerdown.
+    // False when the board has no power button.
+    bool powerdown();
+    // State changes, for QMP events (STOP, RESUME, RESET, SHUTDOWN, POWERDOWN) and the gdbstub.
+    enum class RunEvent { Stop, Resume, Reset, Shutdown, Powerdown };
+    struct RunChange {
+        RunEvent event;
+        bool guest = false;       // Reset/Shutdown: the guest asked for it
+        const char* reason = "";  // Reset/Shutdown: QEMU's ShutdownCause name ("guest-shutdown", ...)
+    };
+    // Listeners live as long as the machine; they run synchronously where the change happens.
+    void add_run_listener(std::function<void(const RunChange&)> f) { run_listeners_.push_back(std::move(f)); }
+    // ---- Debugger support (softmmu/gdbstub.h) ----
+    // Breakpoints and watchpoints at linear addresses, for every vCPU (as QEMU's gdbstub). A
+    // vCPU reaching a breakpoint, or completing an access a watchpoint matches, pauses the
+    // machine with reason "debug"; last_debug_stop() says which and where.
+    enum class WatchKind { Write, Read, Access };
+    struct DebugStop {
+        enum Kind { None, Breakpoint, Watchpoint } kind = None;
+        unsigned cpu = 0;
+        u64 addr = 0;  // the watchpoint's address
+        WatchKind watch = WatchKind::Write;
+    };
+    bool insert_breakpoint(u64 lin);  // false: already there
+    bool remove_breakpoint(u64 lin);  // false: not there
+    bool insert_watchpoint(u64 lin, u64 len, WatchKind kind);
+    bool remove_watchpoint(u64 lin, u64 len, WatchKind kind);
+    void clear_debug_points();
+    // Runs one instruction on vCPU idx while paused (a debugger single-step); interrupts are
+    // taken first only when take_irqs. Returns a watchpoint hit, or kind None.
+    DebugStop step_cpu(unsigned idx, bool take_irqs);
+    const DebugStop& last_debug_stop() const { return debug_stop_; }
+
     // Called on reset, after the CPUs are reset (the board reloads what it loaded).
     std::function<void()> on_reset;
     bool exit_pending() const { return exit_requested_; }
@@ -112,6 +165,7 @@ public:
     void msr_changed(u32 index, u64 value) override {
         if (msr_changed_hook) msr_changed_hook(index, value);
     }
+    void debug_access(u64 lin, unsigned size, bool write) override;
     void shutdown_request(const char* why) override;
     u64 tsc() override;
     u64 random_u64() override;
@@ -151,9 +205,26 @@ private:
     std::vector<std::unique_ptr<Chardev>> chardevs_;
     std::vector<Chardev*> serials_;
     bool exit_requested_ = false;
+    std::atomic<bool> signal_pending_{false};
     int exit_status_ = 0;
     bool reset_requested_ = false;
     bool paused_ = false;
+    void debug_points_changed();
+    jit::BreakpointSet breakpoints_;
+    struct Watchpoint {
+        u64 addr, len;
+        WatchKind kind;
+    };
+    std::vector<Watchpoint> watchpoints_;
+    DebugStop debug_stop_;
+    bool debug_stop_pending_ = false;
+    const char* pause_reason_ = "paused";
+    bool reset_guest_ = true;
+    const char* reset_reason_ = "guest-reset";
+    std::vector<std::function<void(const RunChange&)>> run_listeners_;
+    void notify(const RunChange& c) {
+        for (auto& f : run_listeners_) f(c);
+    }
     unsigned log_mask_ = 0;
     FILE* log_file_ = nullptr;
     u64 rng_state_;

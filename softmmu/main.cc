@@ -1,17 +1,35 @@
 // vireo: the emulator's entry point. Parses QEMU's command line, builds the machine, runs it.
 // Every user error is one line "vireo: ..." on stderr and exit status 1, before the guest
 // starts and before any output of its own.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include "frontend-x86/cpu_host.h"
 #include "frontend-x86/cpu_model.h"
 #include "hw/boards.h"
+#include "softmmu/gdbstub.h"
 #include "softmmu/options.h"
 
 using namespace vireo;
 
 namespace {
+
+// SIGINT/SIGTERM/SIGHUP end the run cleanly (QMP SHUTDOWN "host-signal", status 0), as QEMU.
+Machine* g_signal_machine = nullptr;
+
+void on_termination_signal(int sig) {
+    std::signal(sig, SIG_DFL);  // a second one kills at once, should the clean exit get stuck
+    if (g_signal_machine) g_signal_machine->signal_shutdown();
+}
+
+void catch_termination_signals(Machine& m) {
+    g_signal_machine = &m;
+    struct sigaction sa {};
+    sa.sa_handler = on_termination_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+}
 
 Capabilities capabilities() {
     Capabilities caps;
@@ -21,6 +39,9 @@ Capabilities capabilities() {
     for (const DeviceType& t : device_types()) caps.device_types.insert(t.name);
     caps.chardev_backends = {"stdio", "file", "null", "none", "socket", "pty", "ringbuf", "memory", "pipe"};
     caps.monitor = true;
+    caps.gdb = true;  // -gdb DEV, -s (softmmu/gdbstub.h)
+    caps.qmp = true;
+    caps.start_paused = true;  // -S: cont (QMP or HMP) starts the machine
     caps.display_types = {"none"};
     caps.vga_types = {"std"};
     caps.serial_ports = 4;
@@ -93,12 +114,15 @@ int main(int argc, char** argv) {
         const MachineType* mt = find_machine_type(cfg.machine_type);
         if (!mt) throw OptionError("-machine: unsupported machine type '" + cfg.machine_type + "'");
         std::unique_ptr<Machine> m = mt->create(cfg);
+        create_gdbstub(*m, cfg);
         if (!cfg.log_file.empty()) {
             log = std::fopen(cfg.log_file.c_str(), "w");
             if (!log) throw OptionError("-D: cannot open '" + cfg.log_file + "': " + std::strerror(errno));
         }
         m->set_log(log_mask(cfg.log_items), log);
+        catch_termination_signals(*m);
         int status = m->run();
+        g_signal_machine = nullptr;
         m.reset();
         if (log) std::fclose(log);
         return status;

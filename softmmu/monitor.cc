@@ -5,6 +5,7 @@
 #include <cstdio>
 #include "frontend-x86/cpu_dump.h"
 #include "softmmu/machine.h"
+#include "softmmu/qmp.h"
 
 namespace vireo {
 
@@ -179,21 +180,31 @@ void Monitor::add_builtins() {
                     c->handler(mon, rest, out);
                 });
     add_command("quit|q", "", "quit the emulator", [](Monitor& mon, const std::string&, std::string&) {
-        mon.m_.request_exit(0);
+        mon.m_.quit("host-qmp-quit");  // QEMU's hmp_quit() is qmp_quit()
     });
     add_command("system_reset", "", "reset the system", [](Monitor& mon, const std::string&, std::string&) {
-        mon.m_.request_reset();
+        mon.m_.request_reset(false, "host-qmp-system-reset");
     });
     add_command("system_powerdown", "", "send system power down event",
                 [](Monitor& mon, const std::string&, std::string& out) {
-                    if (mon.m_.on_powerdown) mon.m_.on_powerdown();
-                    else out += "Error: this machine has no power button\n";
+                    if (!mon.m_.powerdown()) out += "Error: this machine has no power button\n";
                 });
+    add_command("stop", "", "stop emulation", [](Monitor& mon, const std::string&, std::string&) {
+        if (!mon.m_.paused()) mon.m_.pause("paused");
+    });
+    add_command("cont|c", "", "resume emulation", [](Monitor& mon, const std::string&, std::string& out) {
+        if (std::string_view(mon.m_.run_state()) == "shutdown") out += "Error: Resetting the Virtual Machine is required\n";
+        else mon.m_.resume();
+    });
 
     add_info("status", "show the current VM status (running|paused)",
              [](Monitor& mon, const std::string&, std::string& out) {
-                 // QEMU: a -no-shutdown guest that powered off is "paused (shutdown)".
-                 out += mon.m_.paused() ? "VM status: paused (shutdown)\n" : "VM status: running\n";
+                 // QEMU's hmp_info_status(): "paused (REASON)" unless stopped by stop, e.g. a
+                 // -no-shutdown guest that powered off is "paused (shutdown)".
+                 const std::string state = mon.m_.run_state();
+                 if (!mon.m_.paused()) out += "VM status: running\n";
+                 else if (state == "paused") out += "VM status: paused\n";
+                 else out += "VM status: paused (" + state + ")\n";
              });
     add_info("version", "show the version of QEMU",
              [](Monitor&, const std::string&, std::string& out) { out += "7.2.0 (Vireo 0.1.0)\n"; });
@@ -261,7 +272,6 @@ void create_monitors(Machine& m, const VmConfig& cfg) {
     unsigned n = 0;
     for (const MonitorSpec& s : cfg.monitors) {
         const std::string where = s.option + " " + s.raw;
-        if (s.mode == "control") throw OptionError(where + ": QMP is not supported yet");
         Chardev* chr = nullptr;
         if (!s.chardev.empty()) {
             chr = m.find_chardev(s.chardev);
@@ -270,7 +280,8 @@ void create_monitors(Machine& m, const VmConfig& cfg) {
         } else {
             chr = frontend_chardev(m, s.device, s.option.c_str(), "compat_monitor" + std::to_string(n++));
         }
-        create_monitor(m, chr);
+        if (s.mode == "control") create_qmp(m, chr, s.pretty);
+        else create_monitor(m, chr);
     }
     // QEMU vl.c: with -nographic, the default monitor goes to stdio unless the default serial
     // port took it (mon:stdio, see default_serial_specs); a "-serial mon:DEV" has its own.

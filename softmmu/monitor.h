@@ -2,7 +2,7 @@
 // chardev=ID,mode=readline, -serial mon:DEV and -nographic's Ctrl-A c. Minimal line editing
 // (printable characters, backspace, Ctrl-U, Enter; escape sequences are ignored).
 // Commands: help/?, info {status,registers [-a],qtree,mtree,version,chardev}, system_reset,
-// system_powerdown, quit/q. Output follows QEMU 7.2's where practical.
+// system_powerdown, stop, cont/c, quit/q. Output follows QEMU 7.2's where practical.
 #pragma once
 #include <functional>
 #include <map>
@@ -67,8 +67,8 @@ std::vector<std::string> default_serial_specs(const VmConfig& cfg);
 std::vector<Chardev*> create_serial_chardevs(Machine& m, const VmConfig& cfg);
 
 // -monitor DEV, -mon chardev=ID,mode=readline, and QEMU's default monitor (-nographic with
-// -serial given: on stdio). Call after create_serial_chardevs(). QMP (mode=control) is
-// rejected with "not supported yet".
+// -serial given: on stdio). Call after create_serial_chardevs(). -qmp, -qmp-pretty and
+// -mon mode=control get a QMP server (qmp.h).
 void create_monitors(Machine& m, const VmConfig& cfg);
 
 }  // namespace vireo

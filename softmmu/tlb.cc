@@ -82,6 +82,7 @@ void checked_access(CpuState& c, u64 lin, unsigned size, bool write, u8 idx) {
             c.rip_fixup = true;
         }
     }
+    c.host->debug_access(lin, size, write);
 }
 
 u64 tlb_read_slow(CpuState& c, u64 lin, unsigned size, u8 idx) {

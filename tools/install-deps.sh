@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(cmake ninja-build ccache clang-19 libcapstone-dev nasm binutils
       libgtest-dev libgmock-dev libbenchmark-dev pkg-config seabios gdb
-      acpica-tools cpio)
+      acpica-tools cpio nlohmann-json3-dev python3)
 case "${1:-}" in
     bench) PKGS+=(qemu-system-x86 bc) ;;
 esac

@@ -172,17 +172,15 @@ TEST(MonitorWiring, DefaultSerialSpecs) {
     EXPECT_EQ(default_serial_specs(c), c.serials);
 }
 
-TEST(MonitorWiring, QmpIsNotSupportedYet) {
+TEST(MonitorWiring, ModeControlIsQmp) {  // the protocol itself: qmp_test.cc
     VmConfig c = small_cfg();
     c.chardevs.push_back({"ringbuf", "c0", {}, "ringbuf,id=c0"});
     c.monitors.push_back({"-mon", "c0", "", "control", false, "chardev=c0,mode=control"});
     Machine m(c);
-    try {
-        create_monitors(m, c);
-        ADD_FAILURE() << "QMP accepted";
-    } catch (const OptionError& e) {
-        EXPECT_NE(std::string(e.what()).find("not supported yet"), std::string::npos) << e.what();
-    }
+    create_monitors(m, c);
+    auto* rb = dynamic_cast<RingbufChardev*>(m.find_chardev("c0"));
+    ASSERT_NE(rb, nullptr);
+    EXPECT_EQ(rb->read().rfind("{\"QMP\": {\"version\": ", 0), 0u);
 }
 
 TEST(MonitorWiring, MonOnAChardev) {
