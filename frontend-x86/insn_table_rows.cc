@@ -86,12 +86,12 @@ constexpr InsnRow kRows[] = {
     {"6A d64", "push", "Ib", F_BASE}, {"6B /r", "imul", "Gv,Ev,Ib", F_BASE},
     {"6C rep", "insb", "Yb,DX", F_BASE}, {"6D rep", "insw|insd|insd", "Yz,DX", F_BASE},
     {"6E rep", "outsb", "DX,Xb", F_BASE}, {"6F rep", "outsw|outsd|outsd", "DX,Xz", F_BASE},
-    {"70", "jo", "Jb", F_BASE}, {"71", "jno", "Jb", F_BASE}, {"72", "jb", "Jb", F_BASE},
-    {"73", "jae", "Jb", F_BASE}, {"74", "je", "Jb", F_BASE}, {"75", "jne", "Jb", F_BASE},
-    {"76", "jbe", "Jb", F_BASE}, {"77", "ja", "Jb", F_BASE}, {"78", "js", "Jb", F_BASE},
-    {"79", "jns", "Jb", F_BASE}, {"7A", "jp", "Jb", F_BASE}, {"7B", "jnp", "Jb", F_BASE},
-    {"7C", "jl", "Jb", F_BASE}, {"7D", "jge", "Jb", F_BASE}, {"7E", "jle", "Jb", F_BASE},
-    {"7F", "jg", "Jb", F_BASE},
+    {"70 f64", "jo", "Jb", F_BASE}, {"71 f64", "jno", "Jb", F_BASE}, {"72 f64", "jb", "Jb", F_BASE},
+    {"73 f64", "jae", "Jb", F_BASE}, {"74 f64", "je", "Jb", F_BASE}, {"75 f64", "jne", "Jb", F_BASE},
+    {"76 f64", "jbe", "Jb", F_BASE}, {"77 f64", "ja", "Jb", F_BASE}, {"78 f64", "js", "Jb", F_BASE},
+    {"79 f64", "jns", "Jb", F_BASE}, {"7A f64", "jp", "Jb", F_BASE}, {"7B f64", "jnp", "Jb", F_BASE},
+    {"7C f64", "jl", "Jb", F_BASE}, {"7D f64", "jge", "Jb", F_BASE}, {"7E f64", "jle", "Jb", F_BASE},
+    {"7F f64", "jg", "Jb", F_BASE},
     GRP1(80, "Eb,Ib", " lock"), GRP1(81, "Ev,Iz", " lock"), GRP1(83, "Ev,Ib", " lock"),
     {"82 /0 i64 lock", "add", "Eb,Ib", F_BASE}, {"82 /1 i64 lock", "or", "Eb,Ib", F_BASE},
     {"82 /2 i64 lock", "adc", "Eb,Ib", F_BASE}, {"82 /3 i64 lock", "sbb", "Eb,Ib", F_BASE},
@@ -231,8 +231,11 @@ constexpr InsnRow kRows[] = {
     {"0F 05", "syscall", "", F_SYSCALL}, {"0F 06", "clts", "", F_BASE},
     {"0F 07", "sysret", "", F_SYSCALL}, {"0F 08", "invd", "", F_BASE},
     {"0F 09", "wbinvd", "", F_BASE}, {"0F 0B", "ud2", "", F_BASE},
-    {"0F 0D /0 m", "prefetch", "Mb", F_PREFETCHW}, {"0F 0D /1 m", "prefetchw", "Mb", F_PREFETCHW},
-    {"0F 0D /r m", "prefetch", "Mb", F_PREFETCHW},  // /2-/7: aliases of /0 (AMD APM PREFETCH)
+    // PREFETCH/PREFETCHW: every AMD64 processor has them whatever CPUID says (AMD APM Vol. 3
+    // "PREFETCH/PREFETCHW": supported when long mode is), Linux uses them on any AMD CPU with
+    // LM, and QEMU runs them as NOPs on every model. So no feature gate here.
+    {"0F 0D /0 m", "prefetch", "Mb", F_BASE}, {"0F 0D /1 m", "prefetchw", "Mb", F_BASE},
+    {"0F 0D /r m", "prefetch", "Mb", F_BASE},  // /2-/7: aliases of /0 (AMD APM PREFETCH)
     {"0F 18 /0 m", "prefetchnta", "Mb", F_BASE}, {"0F 18 /1 m", "prefetcht0", "Mb", F_BASE},
     {"0F 18 /2 m", "prefetcht1", "Mb", F_BASE}, {"0F 18 /3 m", "prefetcht2", "Mb", F_BASE},
     {"F3 0F 1E FA", "endbr64", "", F_BASE}, {"F3 0F 1E FB", "endbr32", "", F_BASE},

@@ -151,3 +151,18 @@ TEST_F(Engine, SameEipUnderAnotherCsBaseIsOtherCode) {
     EXPECT_EQ(run_at(0x100), jit::RunExit::Halted);
     EXPECT_EQ(c.gpr[RAX] & 0xffff, 2u);
 }
+
+// Short Jcc (70-7F) has a 64-bit operand size in 64-bit mode (SDM Vol. 2A "Jcc", 64-bit mode
+// "operand size fixed at 64 bits"): the target is not truncated to 32 bits. It once was, and
+// only Linux's high kernel addresses showed it (0xffffffff8d883d78 became 0x8d883d78).
+TEST_F(Engine, ShortJccAtAHighAddressKeepsAll64Bits) {
+    // Map 0xffffffff80000000 + x to x: PML4[511] -> PDPT, PDPT[510] -> the same PD.
+    test::put_u64(host, test::kPml4 + 8 * 511, test::kPdpt | 0x27);
+    test::put_u64(host, test::kPdpt + 8 * 510, test::kPd | 0x27);
+    load(0x10000, {0x31, 0xC0,   // xor eax, eax (ZF = 1)
+                   0x74, 0x01,   // je +1
+                   0xF4,         // hlt (skipped)
+                   0xF4});       // hlt: the target
+    EXPECT_EQ(run_at(0xffffffff80010000ull), jit::RunExit::Halted);
+    EXPECT_EQ(c.rip, 0xffffffff80010006ull);
+}
