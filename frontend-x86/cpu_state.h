@@ -162,6 +162,7 @@ struct CpuState {
     u64 star = 0, lstar = 0, cstar = 0, sfmask = 0, kernel_gs_base = 0;
     u64 sysenter_cs = 0, sysenter_esp = 0, sysenter_eip = 0;
     u64 tsc_aux = 0, pat = 0x0007040600070406ull, apic_base = 0xfee00900, misc_enable = 1;
+    u64 syscfg = 0;  // AMD SYSCFG (MSR 0xc0010010), AMD models only
     u64 mtrr_def_type = 0, mtrr_fixed[11] = {}, mtrr_var[16] = {};
     i64 tsc_offset = 0;
 

@@ -133,6 +133,11 @@ bool msr_read(CpuState& c, u32 index, u64& value) {
         value = (c.host ? c.host->tsc() : 0) + static_cast<u64>(c.tsc_offset);
         return true;
     case MSR_EFER: value = c.efer; return true;
+    case MSR_AMD_SYSCFG:
+        // AMD only (Linux reads it on AMD CPUs for the MTRR DRAM bits).
+        if (cpu_model_of(c).vendor != Vendor::Amd) break;
+        value = c.syscfg;
+        return true;
     case MSR_FEATURE_CONTROL: value = feature_control(c); return true;
     case MSR_FS_BASE:
     case MSR_GS_BASE:
@@ -179,6 +184,12 @@ bool msr_write(CpuState& c, u32 index, u64 value) {
         c.tsc_offset = static_cast<i64>(value - (c.host ? c.host->tsc() : 0));
         return true;
     case MSR_EFER: return write_efer(c, value);
+    case MSR_AMD_SYSCFG:
+        // AMD APM Vol. 2 7.9.1: MtrrFixDramEn, MtrrFixDramModEn, MtrrVarDramEn, MtrrTom2En and
+        // Tom2ForceMemTypeWB (bits 18-22) are what Vireo keeps; other bits #GP.
+        if (cpu_model_of(c).vendor != Vendor::Amd || (value & ~0x7c0000ull)) break;
+        c.syscfg = value;
+        return true;
     case MSR_FEATURE_CONTROL: return false;  // locked
     case MSR_FS_BASE:
     case MSR_GS_BASE:

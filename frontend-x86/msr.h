@@ -34,6 +34,7 @@ enum MsrIndex : u32 {
     MSR_GS_BASE = 0xc0000101,
     MSR_KERNEL_GS_BASE = 0xc0000102,
     MSR_TSC_AUX = 0xc0000103,
+    MSR_AMD_SYSCFG = 0xc0010010,  // AMD APM Vol. 2 7.9.1 "System Configuration Register"
 };
 
 // false: the MSR does not exist or the value is invalid; RDMSR/WRMSR then raise #GP(0).

@@ -177,6 +177,13 @@ void h_fnclex(CpuState& c, const Op&) {
     x87_enter(c, false);
     c.x87.fsw &= static_cast<u16>(~(0x00FF | FSW_B));
 }
+// EMMS (SDM Vol. 2A "EMMS"; Vol. 1 9.5.1): every x87 register tagged empty. #UD with CR0.EM
+// (an MMX instruction, not an x87 one), #NM with CR0.TS, #MF for a pending x87 exception.
+void h_emms(CpuState& c, const Op&) {
+    if (VIREO_UNLIKELY(c.cr0 & CR0_EM)) raise_fault_noerr(c, UD);
+    x87_enter(c, true);
+    c.x87.ftw = 0;  // abridged tag word: 0 = empty
+}
 // FCW as the x87 holds it: bit 6 reads as 1, bits 7 and 13-15 as 0 (SDM Vol. 1 Figure 8-6).
 // ES/B follow the flags the new masks leave unmasked (8.5).
 void set_fcw(CpuState& c, u16 v) {
@@ -424,6 +431,7 @@ Handler bind_fnop(const DecodedInsn& d, Op& op) {
 }
 Handler bind_fninit(const DecodedInsn&, Op&) { return &h_fninit; }
 Handler bind_fnclex(const DecodedInsn&, Op&) { return &h_fnclex; }
+Handler bind_emms(const DecodedInsn&, Op&) { return &h_emms; }
 Handler bind_fldcw(const DecodedInsn& d, Op& op) {
     fill_mem(d, op);
     return &h_fldcw;
@@ -464,7 +472,7 @@ constexpr SemEntry kEntries[] = {
     {"fldz", bind_fldconst, false},
     {"fxch", bind_fxch, false}, {"fincstp", bind_fincstp, false}, {"fdecstp", bind_fdecstp, false},
     {"ffree", bind_ffree, false}, {"fnop", bind_fnop, false},
-    {"fninit", bind_fninit, false}, {"fnclex", bind_fnclex, false},
+    {"fninit", bind_fninit, false}, {"fnclex", bind_fnclex, false}, {"emms", bind_emms, false},
     {"fldcw", bind_fldcw, false}, {"fnstcw", bind_fnstcw, false}, {"fnstsw", bind_fnstsw, false},
     {"fnstenv", bind_fnstenv, false}, {"fldenv", bind_fldenv, false},
     {"fnsave", bind_fnsave, false}, {"frstor", bind_frstor, false},

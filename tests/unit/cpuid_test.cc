@@ -239,3 +239,17 @@ TEST_F(Model, X2apicEnableFollowsCpuidAndTheLegalTransitions) {
     EXPECT_TRUE(msr_write(c, MSR_APIC_BASE, 0xfee00900));   // disabled -> xAPIC
     EXPECT_EQ(c.apic_base, 0xfee00900u);
 }
+
+// AMD SYSCFG (AMD APM Vol. 2 7.9.1) exists on the AMD-vendor models (qemu64 is one, as QEMU's):
+// Linux reads it on AMD CPUs when it sets up MTRRs, and a #GP there gives an "unchecked MSR
+// access error" trace in its log.
+TEST_F(Model, AmdSyscfgOnAmdModels) {
+    use("qemu64");
+    u64 v = ~0ull;
+    EXPECT_TRUE(msr_read(c, MSR_AMD_SYSCFG, v));
+    EXPECT_EQ(v, 0u);
+    EXPECT_TRUE(msr_write(c, MSR_AMD_SYSCFG, 1ull << 18));  // MtrrFixDramEn
+    EXPECT_TRUE(msr_read(c, MSR_AMD_SYSCFG, v));
+    EXPECT_EQ(v, 1ull << 18);
+    EXPECT_FALSE(msr_write(c, MSR_AMD_SYSCFG, 1ull << 40));  // reserved
+}
