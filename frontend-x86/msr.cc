@@ -138,6 +138,12 @@ bool msr_read(CpuState& c, u32 index, u64& value) {
         if (cpu_model_of(c).vendor != Vendor::Amd) break;
         value = c.syscfg;
         return true;
+    case MSR_AMD_INT_PENDING:
+        // AMD family 0Fh (qemu64's): the C1E/SMI message bits, none set without C1E. Linux reads
+        // it for its AMD C1E erratum check.
+        if (cpu_model_of(c).vendor != Vendor::Amd) break;
+        value = 0;
+        return true;
     case MSR_FEATURE_CONTROL: value = feature_control(c); return true;
     case MSR_FS_BASE:
     case MSR_GS_BASE:

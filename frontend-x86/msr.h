@@ -35,6 +35,7 @@ enum MsrIndex : u32 {
     MSR_KERNEL_GS_BASE = 0xc0000102,
     MSR_TSC_AUX = 0xc0000103,
     MSR_AMD_SYSCFG = 0xc0010010,  // AMD APM Vol. 2 7.9.1 "System Configuration Register"
+    MSR_AMD_INT_PENDING = 0xc0010055,  // AMD BKDG family 0Fh "Interrupt Pending Message"
 };
 
 // false: the MSR does not exist or the value is invalid; RDMSR/WRMSR then raise #GP(0).

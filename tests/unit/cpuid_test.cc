@@ -252,4 +252,6 @@ TEST_F(Model, AmdSyscfgOnAmdModels) {
     EXPECT_TRUE(msr_read(c, MSR_AMD_SYSCFG, v));
     EXPECT_EQ(v, 1ull << 18);
     EXPECT_FALSE(msr_write(c, MSR_AMD_SYSCFG, 1ull << 40));  // reserved
+    EXPECT_TRUE(msr_read(c, MSR_AMD_INT_PENDING, v));         // family 0Fh: no C1E message bits
+    EXPECT_EQ(v, 0u);
 }
