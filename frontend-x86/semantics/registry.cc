@@ -10,17 +10,27 @@ namespace vireo::x86 {
 namespace {
 struct Registry {
     std::unordered_map<std::string_view, const SemEntry*> by_mnemonic;
+    // The MMX forms share their mnemonics with the XMM ones (PADDB mm / PADDB xmm): rows with an
+    // MMX operand (P, Q, N: SDM Vol. 2D A.2.1) are bound from this list alone.
+    std::unordered_map<std::string_view, const SemEntry*> mmx_by_mnemonic;
     std::vector<const SemEntry*> by_row;  // indexed like insn_table().rows: resolved once
     Registry() {
         for (auto list : {sem_alu(), sem_data(), sem_control(), sem_system(), sem_string(), sem_bits(),
                           sem_sse_move(), sem_sse_int(), sem_sse_state(),
-                          sem_sse_fp_arith(), sem_sse_fp_convert(), sem_x87_arith(), sem_x87_move()})
+                          sem_sse_fp_arith(), sem_sse_fp_convert(), sem_x87_arith(), sem_x87_move(),
+                          sem_x87_transcendental()})
             for (const SemEntry& e : list) by_mnemonic.emplace(e.mnemonic, &e);
+        for (const SemEntry& e : sem_mmx()) mmx_by_mnemonic.emplace(e.mnemonic, &e);
         const InsnTable& t = insn_table();
         by_row.resize(t.rows.size());
         for (size_t i = 0; i < t.rows.size(); i++) {
-            auto it = by_mnemonic.find(t.rows[i].src->mnemonic);
-            by_row[i] = it == by_mnemonic.end() ? nullptr : it->second;
+            const ParsedRow& row = t.rows[i];
+            bool mmx = false;
+            for (unsigned k = 0; k < row.nops; k++)
+                mmx |= row.ops[k].kind == OpKind::P || row.ops[k].kind == OpKind::Q || row.ops[k].kind == OpKind::N;
+            const auto& map = mmx ? mmx_by_mnemonic : by_mnemonic;
+            auto it = map.find(row.src->mnemonic);
+            by_row[i] = it == map.end() ? nullptr : it->second;
         }
     }
 };
@@ -39,6 +49,8 @@ const SemEntry* lookup(const DecodedInsn& d) {
 std::vector<std::string_view> sem_mnemonics() {
     std::vector<std::string_view> out;
     for (auto& [m, e] : registry().by_mnemonic) out.push_back(m);
+    for (auto& [m, e] : registry().mmx_by_mnemonic)
+        if (!registry().by_mnemonic.count(m)) out.push_back(m);
     return out;
 }
 

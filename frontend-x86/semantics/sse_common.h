@@ -2,7 +2,9 @@
 // access, 128/64/32-bit memory operands with the alignment rule, and the exception checks
 // every legacy-SSE form makes first (SDM Vol. 2A 2.8, Table 2-21 "Type 4"/"Type 5").
 #pragma once
+#include <algorithm>
 #include <cstring>
+#include <limits>
 #include "frontend-x86/semantics/sem_common.h"
 #include "frontend-x86/softfloat/softfloat.h"
 
@@ -94,6 +96,129 @@ inline bool sse_fill(const DecodedInsn& d, Op& op) {
     return d.mem;
 }
 
+// ---- integer lane helpers (sse_int.cc on XMM, mmx.cc on MMX) ----
+// Each helper works on the low N bytes of a V128: N = 16 for the 128-bit SSE2 forms, N = 8 for
+// the 64-bit MMX forms, which the SDM defines element for element the same way (Vol. 1 9.4, the
+// PADDB etc. pages give both widths one Operation section). Bytes N..15 of the result are
+// unspecified for N = 8.
+namespace lane {
+template <unsigned N, typename T, typename Fn>
+VIREO_ALWAYS_INLINE void lanes(V128& d, const V128& s, Fn f) {
+    for (unsigned i = 0; i < N / sizeof(T); i++) d.set<T>(i, f(d.get<T>(i), s.get<T>(i)));
+}
+template <typename T, typename W>
+VIREO_ALWAYS_INLINE T sat(W v) {
+    return static_cast<T>(std::clamp<W>(v, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+}
+
+#define LANE_OP(name, T, expr)                                                     \
+    template <unsigned N>                                                          \
+    void name(V128& d, const V128& s) {                                            \
+        lanes<N, T>(d, s, [](T a, T b) -> T { return static_cast<T>(expr); });    \
+    }
+// Bitwise (SDM PAND etc.; ANDPS/ANDPD are the same bits).
+LANE_OP(v_and, u64, a & b)
+LANE_OP(v_andn, u64, ~a & b)
+LANE_OP(v_or, u64, a | b)
+LANE_OP(v_xor, u64, a ^ b)
+// Wrapping add/subtract.
+LANE_OP(v_paddb, u8, a + b) LANE_OP(v_paddw, u16, a + b) LANE_OP(v_paddd, u32, a + b) LANE_OP(v_paddq, u64, a + b)
+LANE_OP(v_psubb, u8, a - b) LANE_OP(v_psubw, u16, a - b) LANE_OP(v_psubd, u32, a - b) LANE_OP(v_psubq, u64, a - b)
+// Saturating add/subtract (signed and unsigned).
+LANE_OP(v_paddsb, i8, sat<i8>(int(a) + int(b))) LANE_OP(v_paddsw, i16, sat<i16>(int(a) + int(b)))
+LANE_OP(v_psubsb, i8, sat<i8>(int(a) - int(b))) LANE_OP(v_psubsw, i16, sat<i16>(int(a) - int(b)))
+LANE_OP(v_paddusb, u8, sat<u8>(int(a) + int(b))) LANE_OP(v_paddusw, u16, sat<u16>(int(a) + int(b)))
+LANE_OP(v_psubusb, u8, sat<u8>(int(a) - int(b))) LANE_OP(v_psubusw, u16, sat<u16>(int(a) - int(b)))
+// Compares: all ones where true.
+LANE_OP(v_pcmpeqb, u8, a == b ? 0xff : 0) LANE_OP(v_pcmpeqw, u16, a == b ? 0xffff : 0)
+LANE_OP(v_pcmpeqd, u32, a == b ? ~0u : 0)
+LANE_OP(v_pcmpgtb, i8, a > b ? -1 : 0) LANE_OP(v_pcmpgtw, i16, a > b ? -1 : 0)
+LANE_OP(v_pcmpgtd, i32, a > b ? -1 : 0)
+// Min/max, averages (rounded up: (a + b + 1) >> 1), multiplies.
+LANE_OP(v_pminub, u8, std::min(a, b)) LANE_OP(v_pmaxub, u8, std::max(a, b))
+LANE_OP(v_pminsw, i16, std::min(a, b)) LANE_OP(v_pmaxsw, i16, std::max(a, b))
+LANE_OP(v_pavgb, u8, (unsigned(a) + b + 1) >> 1) LANE_OP(v_pavgw, u16, (unsigned(a) + b + 1) >> 1)
+LANE_OP(v_pmullw, u16, unsigned(a) * b)
+LANE_OP(v_pmulhw, i16, (int(a) * int(b)) >> 16)
+LANE_OP(v_pmulhuw, u16, (unsigned(a) * unsigned(b)) >> 16)
+#undef LANE_OP
+
+// PMULUDQ: the unsigned product of the even doublewords into each quadword.
+template <unsigned N>
+void v_pmuludq(V128& d, const V128& s) {
+    for (unsigned i = 0; i < N / 8; i++) d.set<u64>(i, u64(d.get<u32>(2 * i)) * s.get<u32>(2 * i));
+}
+// PMADDWD: signed word products, adjacent pairs added into doublewords (0x8000 * 0x8000 * 2
+// wraps to 0x80000000, SDM Vol. 2B PMADDWD).
+template <unsigned N>
+void v_pmaddwd(V128& d, const V128& s) {
+    V128 r{};
+    for (unsigned i = 0; i < N / 4; i++) {
+        const i64 p = i64(d.get<i16>(2 * i)) * s.get<i16>(2 * i) + i64(d.get<i16>(2 * i + 1)) * s.get<i16>(2 * i + 1);
+        r.set<u32>(i, static_cast<u32>(p));
+    }
+    d = r;
+}
+// PSADBW: per 8-byte half, the sum of absolute byte differences in the low word, rest zero.
+template <unsigned N>
+void v_psadbw(V128& d, const V128& s) {
+    for (unsigned h = 0; h < N / 8; h++) {
+        u64 sum = 0;
+        for (unsigned i = 0; i < 8; i++) {
+            const int a = d.b[8 * h + i], b = s.b[8 * h + i];
+            sum += static_cast<u64>(a > b ? a - b : b - a);
+        }
+        d.set<u64>(h, sum);
+    }
+}
+
+// Logical shifts by a count above the element width give 0; arithmetic ones fill with the
+// sign (SDM Vol. 2B PSLLW/PSRLW/PSRAW).
+template <unsigned N, typename T, int Dir /* 0 left, 1 logical right, 2 arithmetic right */>
+void v_shift(V128& d, u64 count) {
+    constexpr unsigned bits = 8 * sizeof(T);
+    for (unsigned i = 0; i < N / sizeof(T); i++) {
+        const T a = d.get<T>(i);
+        T r;
+        if constexpr (Dir == 2) r = static_cast<T>(static_cast<SignedOf<T>>(a) >> (count > bits - 1 ? bits - 1 : count));
+        else if (count > bits - 1) r = 0;
+        else r = Dir == 0 ? static_cast<T>(a << count) : static_cast<T>(a >> count);
+        d.set<T>(i, r);
+    }
+}
+// PSHUFHW/PSHUFLW: shuffle the words of one half, copy the other half. PSHUFW (MMX) is the
+// low half alone (N = 8, Half = 0).
+template <unsigned N, unsigned Half>
+void v_pshufw_half(V128& d, const V128& s, u8 imm) {
+    d = s;
+    for (unsigned i = 0; i < 4; i++) d.set<u16>(4 * Half + i, s.get<u16>(4 * Half + ((imm >> (2 * i)) & 3)));
+}
+// Unpacks: interleave the low (Hi = 0) or high halves' elements, destination first
+// (PUNPCKL/H BW/WD/DQ/QDQ; UNPCKLPS/UNPCKHPS/UNPCKLPD/UNPCKHPD are the DQ/QDQ forms).
+template <unsigned N, typename T, unsigned Hi>
+void v_unpack(V128& d, const V128& s) {
+    constexpr unsigned n = N / sizeof(T);
+    V128 r{};
+    for (unsigned i = 0; i < n / 2; i++) {
+        r.set<T>(2 * i, d.get<T>(Hi * n / 2 + i));
+        r.set<T>(2 * i + 1, s.get<T>(Hi * n / 2 + i));
+    }
+    d = r;
+}
+// Packs with saturation: destination elements first, then the source's (PACKSSWB/PACKSSDW
+// signed, PACKUSWB signed words to unsigned bytes).
+template <unsigned N, typename From, typename To>
+void v_pack(V128& d, const V128& s) {
+    constexpr unsigned n = N / sizeof(From);
+    V128 r{};
+    for (unsigned i = 0; i < n; i++) {
+        r.set<To>(i, sat<To>(static_cast<i64>(d.get<From>(i))));
+        r.set<To>(n + i, sat<To>(static_cast<i64>(s.get<From>(i))));
+    }
+    d = r;
+}
+}  // namespace lane
+
 // ---- SIMD floating point (sse_fp_*.cc) ----
 // The softfloat environment for the current MXCSR.
 VIREO_ALWAYS_INLINE softfloat::Env fp_env(const CpuState& c) { return softfloat::Env::from_mxcsr(c.mxcsr); }
@@ -139,5 +264,8 @@ std::span<const SemEntry> sem_sse_int();
 std::span<const SemEntry> sem_sse_state();
 std::span<const SemEntry> sem_sse_fp_arith();
 std::span<const SemEntry> sem_sse_fp_convert();
+// The MMX-register forms (mmx.cc), under the same mnemonics as the XMM forms: the registry binds
+// them to the rows with an MMX operand.
+std::span<const SemEntry> sem_mmx();
 
 }  // namespace vireo::x86

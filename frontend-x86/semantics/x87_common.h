@@ -112,5 +112,6 @@ inline void x87_fill(const DecodedInsn& d, Op& op) {
 
 std::span<const SemEntry> sem_x87_arith();
 std::span<const SemEntry> sem_x87_move();
+std::span<const SemEntry> sem_x87_transcendental();
 
 }  // namespace vireo::x86

@@ -243,6 +243,8 @@ unsigned tag_of(F80 a) {
     return 0;
 }
 
+F80 round_pack_register(bool sign, i32 E, u128 m, unsigned p, Env80& e) { return round_pack80(sign, E, m, p, e); }
+
 F80 add(F80 a, F80 b, Env80& e) { return add_signed(a, b, false, e); }
 F80 sub(F80 a, F80 b, Env80& e) { return add_signed(a, b, true, e); }
 

@@ -103,4 +103,21 @@ F80 load_constant(unsigned index, u8 round);
 // The full 2-bit tag of a non-empty register (SDM Vol. 1 8.1.7): 0 valid, 1 zero, 2 special.
 unsigned tag_of(F80 a);
 
+// The x87 transcendentals (softfloat/f80_transcendental.cc; SDM Vol. 2A/2B instruction pages
+// FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X, FYL2XP1). Computed in 128-bit software
+// floating point, then rounded once to 64 bits by env.round (precision control does not apply
+// to them: SDM Vol. 1 8.1.5.2). The trigonometric ones return false with the operand untouched
+// when |x| >= 2^63 (C2 = 1: "out of range", Vol. 1 8.3.10); otherwise `out` gets sin/cos (for
+// FSINCOS and FPTAN, `out2` gets cos(x) / 1.0). FPATAN/FYL2X/FYL2XP1 take ST(1) as y, ST(0) as x.
+enum class Trig : u8 { Sin, Cos, SinCos, Tan };
+bool trig(Trig op, F80 x, F80& out, F80& out2, Env80& e);
+F80 patan(F80 y, F80 x, Env80& e);
+F80 f2xm1(F80 x, Env80& e);
+F80 yl2x(F80 y, F80 x, Env80& e);
+F80 yl2xp1(F80 y, F80 x, Env80& e);
+
+// For f80_transcendental.cc: one rounding of (sign, m * 2^(E - 127)) to p bits for a register
+// destination (the same routine every arithmetic operation uses).
+F80 round_pack_register(bool sign, i32 E, unsigned __int128 m, unsigned p, Env80& e);
+
 }  // namespace vireo::f80

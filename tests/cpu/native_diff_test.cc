@@ -1269,6 +1269,196 @@ std::vector<Form> sse_int_forms() {
     return v;
 }
 
+// ------------------------------------------------------------------------------------------
+// MMX (SDM Vol. 1 chapter 9) and the SSE/SSE2 forms on MMX registers. Inputs have random x87
+// state (TOP, tags, register contents incl. exponent fields; FCW/FSW); in 3 of 4 cases the
+// pending unmasked x87 exception is cleared so the instruction runs (else #MF, SDM Vol. 1
+// 9.5.3). The whole x87 state is compared: MMi = significand of R i, exponent field FFFFH
+// after a write, TOP = 0, all tags valid (Table 9-3).
+// Physical register i is FXSAVE slot (i - TOP) & 7 (FXSAVE stores ST(0)..ST(7)).
+u8* fx_phys(Input& in, int i) {
+    const unsigned top = (fx_get<u16>(in.fx, 2) >> 11) & 7;
+    return in.fx + 32 + 16 * ((i - top) & 7);
+}
+void mmx_setup(Input& in, Rng& r) {
+    for (unsigned i = 0; i < 8; i++)  // edge-biased element values in half the registers
+        if (r() & 1) {
+            u8 tmp[16];
+            gen_vec(r, tmp);
+            std::memcpy(in.fx + 32 + 16 * i, tmp, 8);
+        }
+    if (r() % 4 == 0) return;
+    u16 fsw = fx_get<u16>(in.fx, 2);
+    const u16 fcw = fx_get<u16>(in.fx, 0);
+    fsw = static_cast<u16>(fsw & ~(0x8080 | (~fcw & 0x3F)));
+    std::memcpy(in.fx + 2, &fsw, 2);
+    std::memset(in.fx + 6, 0, 18);  // FOP/FIP/FDP: AMD saves them only with ES set
+}
+Form mmx_form(const std::string& name, const Enc& e, unsigned mem_size, unsigned align = 0) {
+    Form f = sse_form(name, e, mem_size, align);
+    f.x87 = true;
+    f.random_x87 = true;
+    f.setup = [](Input& in, Rng& r, unsigned) { mmx_setup(in, r); };
+    return f;
+}
+// mm,mm/m pairs: REX.R/REX.B are ignored for MMX registers (9 -> mm1, 10 -> mm2).
+constexpr std::pair<int, int> kMmPairs[] = {{1, 2}, {3, 3}, {7, 0}, {9, 10}};
+constexpr std::pair<int, int> kMmMem[] = {{5, 3}, {4, 13}};
+
+void add_mmx_rm(std::vector<Form>& v, const std::string& name, u8 pfx, u8 op, unsigned mem_size,
+                std::vector<u8> imm = {}, unsigned align = 0) {
+    char nm[160];
+    for (auto [reg, rm] : kMmPairs) {
+        std::snprintf(nm, sizeof nm, "%s %d,%d%s%s [%s0F %02X]", name.c_str(), reg, rm, imm.empty() ? "" : " imm=",
+                      hex(imm).c_str(), pfx_name(pfx), op);
+        v.push_back(mmx_form(nm, sse_enc(pfx, {op}, reg, R(rm), imm), 0));
+    }
+    for (auto [reg, base] : kMmMem) {
+        std::snprintf(nm, sizeof nm, "%s %d,m%u [%s]%s%s [%s0F %02X]", name.c_str(), reg, mem_size * 8, kRegNames[base],
+                      imm.empty() ? "" : " imm=", hex(imm).c_str(), pfx_name(pfx), op);
+        v.push_back(mmx_form(nm, sse_enc(pfx, {op}, reg, M(base), imm), mem_size, align));
+    }
+}
+
+std::vector<Form> mmx_forms() {
+    std::vector<Form> v;
+    struct Bin { const char* name; u8 op; unsigned src; };
+    static constexpr Bin kBin[] = {
+        {"punpcklbw", 0x60, 4}, {"punpcklwd", 0x61, 4}, {"punpckldq", 0x62, 4}, {"packsswb", 0x63, 8},
+        {"pcmpgtb", 0x64, 8}, {"pcmpgtw", 0x65, 8}, {"pcmpgtd", 0x66, 8}, {"packuswb", 0x67, 8},
+        {"punpckhbw", 0x68, 8}, {"punpckhwd", 0x69, 8}, {"punpckhdq", 0x6A, 8}, {"packssdw", 0x6B, 8},
+        {"pcmpeqb", 0x74, 8}, {"pcmpeqw", 0x75, 8}, {"pcmpeqd", 0x76, 8}, {"movq", 0x6F, 8},
+        {"paddq", 0xD4, 8}, {"pmullw", 0xD5, 8}, {"psubusb", 0xD8, 8}, {"psubusw", 0xD9, 8},
+        {"pminub", 0xDA, 8}, {"pand", 0xDB, 8}, {"paddusb", 0xDC, 8}, {"paddusw", 0xDD, 8},
+        {"pmaxub", 0xDE, 8}, {"pandn", 0xDF, 8}, {"pavgb", 0xE0, 8}, {"pavgw", 0xE3, 8},
+        {"pmulhuw", 0xE4, 8}, {"pmulhw", 0xE5, 8}, {"psubsb", 0xE8, 8}, {"psubsw", 0xE9, 8},
+        {"pminsw", 0xEA, 8}, {"por", 0xEB, 8}, {"paddsb", 0xEC, 8}, {"paddsw", 0xED, 8},
+        {"pmaxsw", 0xEE, 8}, {"pxor", 0xEF, 8}, {"pmuludq", 0xF4, 8}, {"pmaddwd", 0xF5, 8},
+        {"psadbw", 0xF6, 8}, {"psubb", 0xF8, 8}, {"psubw", 0xF9, 8}, {"psubd", 0xFA, 8},
+        {"psubq", 0xFB, 8}, {"paddb", 0xFC, 8}, {"paddw", 0xFD, 8}, {"paddd", 0xFE, 8},
+    };
+    for (const Bin& b : kBin) add_mmx_rm(v, b.name, 0, b.op, b.src);
+    // MOVQ mm/m64, mm (0F 7F) and MOVNTQ m64, mm (0F E7).
+    add_mmx_rm(v, "movq store", 0, 0x7F, 8);
+    for (auto [reg, base] : kMmMem) v.push_back(mmx_form("movntq m64 [" + std::string(kRegNames[base]) + "] mm" + std::to_string(reg),
+                                                         sse_enc(0, {0xE7}, reg, M(base)), 8));
+    // Shifts by mm/m64: counts mostly small and around the element widths, sometimes huge.
+    struct Sh { const char* name; u8 op; };
+    static constexpr Sh kSh[] = {{"psrlw", 0xD1}, {"psrld", 0xD2}, {"psrlq", 0xD3}, {"psraw", 0xE1},
+                                 {"psrad", 0xE2}, {"psllw", 0xF1}, {"pslld", 0xF2}, {"psllq", 0xF3}};
+    for (const Sh& s : kSh) {
+        const size_t first = v.size();
+        add_mmx_rm(v, s.name, 0, s.op, 8);
+        for (size_t i = first; i < v.size(); i++) {
+            Form& f = v[i];
+            const int rm = f.code.back() & 7, base = f.mem_base;
+            f.setup = [rm, base](Input& in, Rng& r, unsigned) {
+                mmx_setup(in, r);
+                if (r() % 8 == 0) return;
+                const u64 cnt = r() % 4 == 0 ? (r() % 3 == 0 ? ~0ull - r() % 4 : 1ull << (r() % 64)) : r() % 70;
+                if (base >= 0) put_mem(in, in.gpr[base] + 0x10 - kDataAddr, cnt, 8);
+                else std::memcpy(fx_phys(in, rm), &cnt, 8);
+            };
+        }
+    }
+    // Shifts by imm8 (NP 0F 71-73 /digit ib).
+    struct ShI { const char* name; u8 op; int digit; };
+    static constexpr ShI kShI[] = {{"psrlw", 0x71, 2}, {"psraw", 0x71, 4}, {"psllw", 0x71, 6}, {"psrld", 0x72, 2},
+                                   {"psrad", 0x72, 4}, {"pslld", 0x72, 6}, {"psrlq", 0x73, 2}, {"psllq", 0x73, 6}};
+    for (const ShI& s : kShI)
+        for (int rm : {2, 7, 11})
+            for (u8 imm : {0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 200, 255}) {
+                char nm[96];
+                std::snprintf(nm, sizeof nm, "%s mm%d,%u", s.name, rm, imm);
+                Form f = mmx_form(nm, sse_enc(0, {s.op}, s.digit, R(rm), {imm}), 0);
+                f.states = 256;
+                v.push_back(f);
+            }
+    for (u8 imm : {0x00, 0x1B, 0xE4, 0x4E, 0xB1, 0xFF, 0x93}) add_mmx_rm(v, "pshufw", 0, 0x70, 8, {imm});
+    // MOVD/MOVQ between mm and r/m32/r/m64 (REX.W), both directions.
+    for (bool w : {false, true})
+        for (u8 op : {0x6E, 0x7E}) {
+            const std::string nm = std::string(w ? "movq" : "movd") + (op == 0x6E ? " mm,r/m" : " r/m,mm");
+            for (auto [mm, g] : {std::pair{1, 2}, std::pair{6, 11}, std::pair{0, 0}}) {
+                Form f = mmx_form(nm + " mm" + std::to_string(mm) + " r" + std::to_string(g), sse_enc(0, {op}, mm, R(g), {}, w), 0);
+                v.push_back(f);
+            }
+            for (auto [mm, base] : kMmMem)
+                v.push_back(mmx_form(nm + " m [" + kRegNames[base] + "] mm" + std::to_string(mm),
+                                     sse_enc(0, {op}, mm, M(base), {}, w), w ? 8 : 4));
+        }
+    // PINSRW mm, r32/m16, imm8; PEXTRW r32, mm, imm8; PMOVMSKB r32, mm.
+    for (u8 imm : {0, 1, 2, 3, 6, 0xFD}) {
+        for (auto [mm, g] : {std::pair{2, 6}, std::pair{9, 12}, std::pair{7, 0}}) {
+            char nm[96];
+            std::snprintf(nm, sizeof nm, "pinsrw mm%d,r%d,%u", mm, g, imm);
+            v.push_back(mmx_form(nm, sse_enc(0, {0xC4}, mm, R(g), {imm}), 0));
+            std::snprintf(nm, sizeof nm, "pextrw r%d,mm%d,%u", g, mm, imm);
+            v.push_back(mmx_form(nm, sse_enc(0, {0xC5}, g, R(mm), {imm}), 0));
+        }
+        v.push_back(mmx_form("pinsrw mm4,m16 [r13]," + std::to_string(imm), sse_enc(0, {0xC4}, 4, M(13), {imm}), 2));
+    }
+    for (auto [g, mm] : {std::pair{2, 6}, std::pair{10, 9}, std::pair{0, 7}})
+        v.push_back(mmx_form("pmovmskb r" + std::to_string(g) + ",mm" + std::to_string(mm), sse_enc(0, {0xD7}, g, R(mm)), 0));
+    // MASKMOVQ mm1, mm2: stores to [rdi] (in the data area, sometimes near its guard pages).
+    for (auto [a, b] : {std::pair{1, 2}, std::pair{3, 3}, std::pair{0, 7}}) {
+        Form f = mmx_form("maskmovq mm" + std::to_string(a) + ",mm" + std::to_string(b), sse_enc(0, {0xF7}, a, R(b)), 0);
+        f.setup = [](Input& in, Rng& r, unsigned) {
+            mmx_setup(in, r);
+            in.gpr[RDI] = kDataAddr + pick_off(r, 8);
+        };
+        v.push_back(f);
+    }
+    // MOVQ2DQ xmm, mm (F3 0F D6) and MOVDQ2Q mm, xmm (F2 0F D6): register forms only.
+    for (auto [x, m] : {std::pair{1, 2}, std::pair{9, 10}, std::pair{15, 0}}) {
+        v.push_back(mmx_form("movq2dq xmm" + std::to_string(x) + ",mm" + std::to_string(m & 7), sse_enc(0xF3, {0xD6}, x, R(m)), 0));
+        v.push_back(mmx_form("movdq2q mm" + std::to_string(x & 7) + ",xmm" + std::to_string(m), sse_enc(0xF2, {0xD6}, x, R(m)), 0));
+    }
+    // Conversions. The mm sources (CVTPI2PS/PD) are integers; the xmm/m sources FP values.
+    {
+        char nm[96];
+        for (auto [x, m] : {std::pair{1, 2}, std::pair{9, 10}, std::pair{15, 0}}) {
+            for (auto [name, pfx, op] : {std::tuple{"cvtpi2ps", 0, 0x2A}, std::tuple{"cvtpi2pd", 0x66, 0x2A}}) {
+                std::snprintf(nm, sizeof nm, "%s xmm%d,mm%d", name, x, m & 7);
+                v.push_back(mmx_form(nm, sse_enc(static_cast<u8>(pfx), {static_cast<u8>(op)}, x, R(m)), 0));
+            }
+            for (auto [name, pfx, op] : {std::tuple{"cvtps2pi", 0, 0x2D}, std::tuple{"cvttps2pi", 0, 0x2C},
+                                         std::tuple{"cvtpd2pi", 0x66, 0x2D}, std::tuple{"cvttpd2pi", 0x66, 0x2C}}) {
+                std::snprintf(nm, sizeof nm, "%s mm%d,xmm%d", name, x & 7, m);
+                v.push_back(mmx_form(nm, sse_enc(static_cast<u8>(pfx), {static_cast<u8>(op)}, x, R(m)), 0));
+            }
+        }
+        for (auto [reg, base] : kXmmMem) {
+            for (auto [name, pfx, op] : {std::tuple{"cvtpi2ps", 0, 0x2A}, std::tuple{"cvtpi2pd", 0x66, 0x2A},
+                                         std::tuple{"cvtps2pi", 0, 0x2D}, std::tuple{"cvttps2pi", 0, 0x2C}}) {
+                std::snprintf(nm, sizeof nm, "%s %d,m64 [%s]", name, reg, kRegNames[base]);
+                Form f = mmx_form(nm, sse_enc(static_cast<u8>(pfx), {static_cast<u8>(op)}, reg, M(base)), 8);
+                // CVTPI2PS xmm, m64 transitions to MMX state and takes a pending x87 exception
+                // (SDM Vol. 2A CVTPI2PS: "This instruction causes a transition ..." for either
+                // source); AMD hosts do neither with a memory source. Start from the state the
+                // transition produces (TOP = 0, all tags valid, nothing pending) so both agree.
+                if (std::string(name) == "cvtpi2ps")
+                    f.setup = [](Input& in, Rng& r, unsigned) {
+                        mmx_setup(in, r);
+                        const u16 fcw = fx_get<u16>(in.fx, 0);
+                        const u16 fsw = static_cast<u16>(fx_get<u16>(in.fx, 2) & ~(0x3880 | 0x8000 | (~fcw & 0x3F)));
+                        std::memcpy(in.fx + 2, &fsw, 2);
+                        in.fx[4] = 0xFF;
+                        std::memset(in.fx + 6, 0, 18);
+                    };
+                v.push_back(f);
+            }
+            for (auto [name, op] : {std::pair{"cvtpd2pi", 0x2D}, std::pair{"cvttpd2pi", 0x2C}}) {
+                std::snprintf(nm, sizeof nm, "%s mm%d,m128 [%s]", name, reg & 7, kRegNames[base]);
+                v.push_back(mmx_form(nm, sse_enc(0x66, {static_cast<u8>(op)}, reg, M(base)), 16, 16));
+            }
+        }
+    }
+    for (Form& f : v)
+        if (!f.states) f.states = 1024;
+    return v;
+}
+
 std::vector<Form> sse_move_forms() {
     std::vector<Form> v;
     // Whole-register loads (Vx,Wx) and stores (Wx,Vx); aligned forms #GP(0) on a misaligned
@@ -1709,6 +1899,7 @@ TEST(NativeDiff, Bits) {
 }
 TEST(NativeDiff, Bcd32) { harness().run_all("bcd (32-bit)", bcd_forms()); }
 TEST(NativeDiff, SseInteger) { harness().run_all("sse integer/logic/shuffle", sse_int_forms()); }
+TEST(NativeDiff, Mmx) { harness().run_all("mmx (and sse/sse2 on mm registers)", mmx_forms()); }
 TEST(NativeDiff, SseMoves) { harness().run_all("sse moves", sse_move_forms()); }
 TEST(NativeDiff, SseFpArith) { harness().run_all("sse fp arithmetic (add/sub/mul/div/min/max/sqrt)", sse_fp_arith_forms()); }
 TEST(NativeDiff, SseFpCompare) { harness().run_all("sse fp compares (cmpps../comiss..)", sse_fp_compare_forms()); }
@@ -1717,6 +1908,10 @@ TEST(NativeDiff, SseFpApprox) { harness().run_all("sse rcp/rsqrt (within the SDM
 TEST(NativeDiff, SseState) { harness().run_all("sse state (ldmxcsr/stmxcsr/fxsave/fxrstor)", sse_state_forms()); }
 TEST(NativeDiff, X87Arith) { harness().run_all("x87 arithmetic/compare/one-operand", x87::x87_arith_forms()); }
 TEST(NativeDiff, X87Move) { harness().run_all("x87 loads/stores/conversions/constants", x87::x87_move_forms()); }
+TEST(NativeDiff, X87Transcendental) {
+    harness().run_all("x87 transcendentals (fsin/fcos/fsincos/fptan/fpatan/f2xm1/fyl2x/fyl2xp1)",
+                      x87::x87_transcendental_forms());
+}
 TEST(NativeDiff, X87Control) { harness().run_all("x87 control (fninit/fldcw/fnstenv/fnsave/...)", x87::x87_control_forms()); }
 
 // ------------------------------------------------------------------------------------------
