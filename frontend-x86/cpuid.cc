@@ -73,10 +73,11 @@ ModelFlagSet flags_of(std::initializer_list<ModelFlag> list) {
 
 std::vector<CpuModel> build_models() {
     // What every model advertises: the instructions and architectural features implemented
-    // today (x87/MMX/SSE/AVX, XSAVE, MONITOR, VMX/SVM, ... are not, so they are absent).
+    // today: x87, MMX, FXSR, SSE and SSE2 are complete (issue "FPU and SIMD"); SSE3 and later,
+    // AVX, XSAVE, MONITOR, VMX/SVM, ... are not, so they are absent.
     const std::initializer_list<Feature> base = {
         F_BASE, F_TSC, F_MSR, F_CX8, F_SEP, F_CMOV, F_CLFLUSH, F_SYSCALL, F_LM, F_LAHF64,
-        F_CX16, F_POPCNT, F_MOVBE, F_RDRAND};
+        F_CX16, F_POPCNT, F_MOVBE, F_RDRAND, F_X87, F_MMX, F_FXSR, F_SSE, F_SSE2};
     const std::initializer_list<ModelFlag> base_flags = {MF_PSE, MF_PAE, MF_APIC, MF_MTRR, MF_PGE,
                                                          MF_PAT, MF_PSE36, MF_NX};
     std::vector<CpuModel> v;
