@@ -74,10 +74,6 @@ void Q35Mch::reset() {
     update_pciexbar();
 }
 
-void Q35Mch::describe_state(StateVisitor& v) {
-    PciDevice::describe_state(v);
-}
-
 void Q35Mch::post_load() {
     PciDevice::post_load();
     const bool locked = cfg8(kSmramc) & 0x10;

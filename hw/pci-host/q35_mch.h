@@ -22,7 +22,6 @@ public:
     const char* type_name() const override { return "mch"; }
     void realize(Machine& m) override;
     void reset() override;
-    void describe_state(StateVisitor& v) override;
     void post_load() override;
     void config_write(unsigned offset, u32 value, unsigned size) override;
     // PAM attribute of segment i (0: 0xf0000-0xfffff, 1..12: 16 KiB pieces from 0xc0000).
