@@ -4,9 +4,9 @@
 set -euo pipefail
 PKGS=(cmake ninja-build ccache clang-19 libcapstone-dev nasm binutils
       libgtest-dev libgmock-dev libbenchmark-dev pkg-config seabios gdb
-      acpica-tools cpio nlohmann-json3-dev python3)
+      acpica-tools cpio xz-utils nlohmann-json3-dev python3)
 case "${1:-}" in
-    bench) PKGS+=(qemu-system-x86 bc) ;;
+    bench) PKGS+=(qemu-system-x86 bc linux-perf) ;;
 esac
 missing=()
 for p in "${PKGS[@]}"; do

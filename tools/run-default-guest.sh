@@ -4,7 +4,7 @@
 # command line, to adapt:
 #   vireo -M q35 -m 1G -nographic -kernel build/guest/vmlinuz \
 #         -initrd build/guest/initramfs.cpio.gz -append "console=ttyS0"
-# `poweroff -f` in the guest ends it (ACPI power-off, exit status 0); Ctrl-A x quits Vireo.
+# `poweroff` in the guest ends it (ACPI power-off, exit status 0); Ctrl-A x quits Vireo.
 set -euo pipefail
 BUILD="${1:-build}"
 tools/make-default-guest "$BUILD/guest"
