@@ -28,6 +28,8 @@ bench:
 	@cmake --build $(BUILD) --target vireo-bench
 	@$(BUILD)/tests/bench/vireo-bench
 	@tools/bench-vs-qemu $(BUILD)
+	@tools/bench-linux $(BUILD)
+	@tools/profile-boot $(BUILD)
 	@VIREO_FUZZ_BLOCKS=2000000 $(BUILD)/tests/cpu/vireo-fuzz-test
 	@for seed in 1 2 3; do VIREO_FUZZ_OPS=3000000 VIREO_FUZZ_SEED=$$seed \
 	    $(BUILD)/tests/unit/vireo-unit --gtest_filter='Q35Fuzz.*' --gtest_brief=1 || exit 1; done
