@@ -33,6 +33,16 @@ public:
     std::string id;
 };
 
+// An interrupt controller that counts the rising edges at its inputs (`info irq`; QEMU's
+// InterruptStatsProvider). The counts survive resets, as QEMU's do.
+class IrqStatsProvider {
+public:
+    virtual ~IrqStatsProvider() = default;
+    // The header name QEMU prints ("ioapic", "isa-i8259") and one count per input line.
+    virtual const char* irq_stats_name() const = 0;
+    virtual std::span<const u64> irq_counts() const = 0;
+};
+
 struct PropertyInfo {
     const char* name;
     const char* type;  // "uint32", "chardev", ...

@@ -9,6 +9,7 @@
 #include "frontend-x86/control_regs.h"
 #include "frontend-x86/flags.h"
 #include "frontend-x86/paging.h"
+#include "softmmu/debug_memory.h"
 #include "softmmu/machine.h"
 #include "softmmu/monitor.h"
 
@@ -313,68 +314,7 @@ void write_reg(CpuState& c, const RegDesc& r, const u8* b) {
     }
 }
 
-// HMP "xp /FMT ADDR": physical memory, as QEMU's (FMT = [count][x|d|u][b|h|w|g]; RAM and
-// ROM only, so a dump never touches a device).
-void hmp_xp(Machine& m, const std::string& args, std::string& out) {
-    std::string_view s(args);
-    unsigned count = 1, size = 4;
-    char fmt = 'x';
-    while (!s.empty() && s[0] == ' ') s.remove_prefix(1);
-    if (take_char(s, '/')) {
-        unsigned n = 0;
-        bool have = false;
-        while (!s.empty() && s[0] >= '0' && s[0] <= '9') {
-            n = n * 10 + static_cast<unsigned>(s[0] - '0');
-            have = true;
-            s.remove_prefix(1);
-            if (n > 4096) break;
-        }
-        if (have) count = n;
-        while (!s.empty() && s[0] != ' ') {
-            const char ch = s[0];
-            s.remove_prefix(1);
-            if (ch == 'x' || ch == 'd' || ch == 'u') fmt = ch;
-            else if (ch == 'b') size = 1;
-            else if (ch == 'h') size = 2;
-            else if (ch == 'w') size = 4;
-            else if (ch == 'g') size = 8;
-            else { out += "invalid char in format: '" + std::string(1, ch) + "'\n"; return; }
-        }
-    }
-    while (!s.empty() && s[0] == ' ') s.remove_prefix(1);
-    if (s.substr(0, 2) == "0x" || s.substr(0, 2) == "0X") s.remove_prefix(2);
-    u64 addr;
-    if (!take_hex(s, addr) || !s.empty() || count > 4096) { out += "xp: bad address or count\n"; return; }
-    const unsigned per_line = std::max(1u, 16 / size);
-    for (unsigned i = 0; i < count; i++) {
-        const u64 a = addr + static_cast<u64>(i) * size;
-        if (i % per_line == 0) {
-            char head[32];
-            std::snprintf(head, sizeof head, "%s%016llx:", i ? "\n" : "", static_cast<unsigned long long>(a));
-            out += head;
-        }
-        const u8* h = m.memory().host_ptr(a, size, false);
-        if (!h) { out += " Cannot access memory\n"; return; }
-        u64 v = 0;
-        std::memcpy(&v, h, size);
-        char item[40];
-        if (fmt == 'x') std::snprintf(item, sizeof item, " 0x%0*llx", static_cast<int>(size * 2), static_cast<unsigned long long>(v));
-        else if (fmt == 'u') std::snprintf(item, sizeof item, " %llu", static_cast<unsigned long long>(v));
-        else {
-            const int sh = 64 - 8 * static_cast<int>(size);
-            std::snprintf(item, sizeof item, " %lld", static_cast<long long>(static_cast<i64>(v << sh) >> sh));
-        }
-        out += item;
-    }
-    out += "\n";
-}
-
 }  // namespace
-
-void add_debug_monitor_commands(Machine& m, Monitor& mon) {
-    mon.add_command("xp", "/fmt addr", "physical memory dump starting at 'addr'",
-                    [&m](Monitor&, const std::string& args, std::string& out) { hmp_xp(m, args, out); });
-}
 
 // ---- the stub ----
 
@@ -385,7 +325,6 @@ GdbStub::GdbStub(Machine& m, Chardev* chr) : m_(m), chr_(chr) {
     // The monitor behind qRcmd writes to a null chardev; execute() returns its output.
     Chardev* null = m.add_chardev(chardev_from_shorthand("null", "-gdb", "gdb-monitor"));
     monitor_ = std::make_unique<Monitor>(m, null);
-    add_debug_monitor_commands(m, *monitor_);
     m.add_run_listener([this](const Machine::RunChange& c) {
         if (c.event == Machine::RunEvent::Stop) on_run_change(true);
     });
@@ -528,25 +467,7 @@ void GdbStub::input(const u8* data, size_t len) {
 }
 
 bool GdbStub::memory_rw(u64 lin, u8* buf, size_t len, bool write) {
-    CpuState& c = *m_.cpus()[g_cpu_].state;
-    if (!(c.efer & EFER_LMA)) lin = static_cast<u32>(lin);
-    while (len) {
-        const size_t n = std::min<size_t>(len, 4096 - (lin & 0xfff));
-        u64 pa;
-        if (!page_probe(c, lin, &pa)) return false;
-        if (write) {
-            // RAM only; dma_write tells the code tracker, so translated code there is dropped.
-            if (!m_.memory().host_ptr(pa, n, true) || !m_.memory().dma_write(pa, buf, n)) return false;
-        } else {
-            const u8* h = m_.memory().host_ptr(pa, n, false);  // RAM or ROM: no device side effects
-            if (!h) return false;
-            std::memcpy(buf, h, n);
-        }
-        lin += n;
-        buf += n;
-        len -= n;
-    }
-    return true;
+    return debug_memory_rw(m_, *m_.cpus()[g_cpu_].state, lin, buf, len, write);
 }
 
 std::string GdbStub::step(unsigned cpu, bool set_pc, u64 pc) {
@@ -856,22 +777,43 @@ void GdbStub::handle_packet(const std::string& p) {
     send_packet(reply);
 }
 
-GdbStub* create_gdbstub(Machine& m, const VmConfig& cfg) {
-    if (cfg.gdb.empty()) return nullptr;
-    std::string spec = cfg.gdb;
-    const char* opt = cfg.gdb_option.empty() ? "-gdb" : cfg.gdb_option.c_str();
+void GdbStub::stop() {
+    if (attached_) detach();  // as a client that went away: debug points off, a debugger pause resumed
+    connected_ = attached_ = waiting_ = false;
+    chr_->on_input = nullptr;
+    chr_->on_event = nullptr;
+    if (owns_chr_) m_.remove_chardev(chr_);  // closes the listening socket and the client
+}
+
+GdbStub* start_gdbstub(Machine& m, const std::string& device, const char* option) {
+    if (m.gdbstub) {
+        m.gdbstub->stop();
+        m.gdbstub = nullptr;
+    }
+    if (device == "none") return nullptr;
+    std::string spec = device;
     Chardev* chr;
+    bool owns = false;
     if (spec.rfind("chardev:", 0) == 0) {
         chr = m.find_chardev(spec.substr(8));
-        if (!chr) throw OptionError(std::string(opt) + ": chardev '" + spec.substr(8) + "' not found");
-        chr = chr->attach(opt);
+        if (!chr) throw OptionError(std::string(option) + ": chardev '" + spec.substr(8) + "' not found");
+        chr = chr->attach(option);
     } else {
         // QEMU (gdbserver_start): a tcp: or unix: device listens and does not wait for gdb.
         if ((spec.rfind("tcp:", 0) == 0 || spec.rfind("unix:", 0) == 0) && spec.find(",server") == std::string::npos)
             spec += ",server=on,wait=off";
-        chr = m.add_chardev(chardev_from_shorthand(spec, opt, "gdb"));
+        chr = m.add_chardev(chardev_from_shorthand(spec, option, "gdb"));
+        owns = true;
     }
-    return m.keep(std::make_unique<GdbStub>(m, chr));
+    GdbStub* stub = m.keep(std::make_unique<GdbStub>(m, chr));
+    stub->owns_chr_ = owns;
+    m.gdbstub = stub;
+    return stub;
+}
+
+GdbStub* create_gdbstub(Machine& m, const VmConfig& cfg) {
+    if (cfg.gdb.empty()) return nullptr;
+    return start_gdbstub(m, cfg.gdb, cfg.gdb_option.empty() ? "-gdb" : cfg.gdb_option.c_str());
 }
 
 }  // namespace vireo

@@ -44,6 +44,11 @@ public:
 
     static constexpr size_t kMaxPacket = 0x4000;  // PacketSize advertised in qSupported
 
+    // Stops serving (the monitor's "gdbserver none", or another gdbserver): a client is
+    // detached as if it went away, and a chardev the stub opened itself is closed. The object
+    // stays (the machine keeps it) but does nothing more.
+    void stop();
+
 private:
     void on_event(ChardevEvent e);
     void on_run_change(bool stopped);
@@ -64,6 +69,8 @@ private:
 
     Machine& m_;
     Chardev* chr_;
+    bool owns_chr_ = false;  // opened by start_gdbstub() (closed by stop())
+    friend GdbStub* start_gdbstub(Machine& m, const std::string& device, const char* option);
     std::unique_ptr<Monitor> monitor_;  // qRcmd runs its commands (on a null chardev)
 
     enum class State { Idle, Data, Csum1, Csum2 } state_ = State::Idle;
@@ -82,9 +89,10 @@ private:
     unsigned sstep_flags_ = 7;  // QEMU's qqemu.sstep bits: 1 ENABLE, 2 NOIRQ, 4 NOTIMER
 };
 
-// Monitor commands for debugging: "xp /FMT ADDR" (physical memory). The gdbstub's qRcmd
-// monitor has them; a board may add them to the HMP monitor too.
-void add_debug_monitor_commands(Machine& m, Monitor& mon);
+// A stub on `device` ("tcp::1234", "unix:PATH", "chardev:ID", any chardev shorthand) in
+// place of the machine's current one (Machine::gdbstub), which stops; "none" only stops it
+// and returns nullptr. `option` names the option or command in errors (OptionError).
+GdbStub* start_gdbstub(Machine& m, const std::string& device, const char* option);
 
 // The stub for cfg.gdb ("tcp::1234", "unix:PATH", "chardev:ID", ...), owned by m; nullptr when
 // -gdb/-s is absent or "none". A tcp:/unix: shorthand listens without waiting, as QEMU's.

@@ -58,6 +58,38 @@ Chardev* Machine::add_chardev(std::unique_ptr<Chardev> c) {
     return chardevs_.back().get();
 }
 
+void Machine::remove_chardev(Chardev* c) {
+    for (auto it = chardevs_.begin(); it != chardevs_.end(); ++it) {
+        if (it->get() != c) continue;
+        c->on_input = nullptr;
+        c->can_receive = nullptr;
+        c->on_event = nullptr;
+        removed_chardevs_.push_back(std::move(*it));
+        chardevs_.erase(it);
+        return;
+    }
+}
+
+std::vector<std::pair<std::string, u64>> Machine::jit_stats() const {
+    jit::EngineStats sum;
+    u64 retired = 0;
+    for (const Vcpu& v : cpus_) {
+        const jit::EngineStats& s = v.engine->stats();
+        sum.blocks_translated += s.blocks_translated;
+        sum.insns_translated += s.insns_translated;
+        sum.block_execs += s.block_execs;
+        retired += v.state->insn_count;
+    }
+    return {
+        {"blocks_translated", sum.blocks_translated},
+        {"insns_translated", sum.insns_translated},
+        {"block_execs", sum.block_execs},
+        {"insns_retired", retired},
+        {"block_cache_size", cache_.size()},
+        {"block_cache_generation", cache_.generation()},
+    };
+}
+
 void Machine::set_serial(unsigned n, Chardev* c) {
     if (serials_.size() <= n) serials_.resize(n + 1, nullptr);
     serials_[n] = c;
@@ -288,6 +320,7 @@ Machine::DebugStop Machine::step_cpu(unsigned idx, bool take_irqs) {
 }
 
 void Machine::poll_io(int timeout_ms) {
+    removed_chardevs_.clear();  // nothing is delivering to them now
     std::vector<pollfd> fds;
     std::vector<Chardev*> owners;
     for (auto& c : chardevs_) {

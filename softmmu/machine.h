@@ -17,8 +17,11 @@
 #include "softmmu/device.h"
 #include "softmmu/memory.h"
 #include "softmmu/options.h"
+#include "softmmu/rgb_image.h"
 
 namespace vireo {
+
+class GdbStub;
 
 struct Vcpu {
     std::unique_ptr<x86::CpuState> state;
@@ -148,6 +151,23 @@ public:
     std::function<void()> on_powerdown;
     // Extra `info qtree` lines for a device ("addr = 1f.0" for PCI); the board may set it.
     std::function<std::string(const Device&)> device_props;
+    // ---- What the monitor shows or drives that only the board knows (softmmu/monitor.h) ----
+    // Each is empty when the board has no such thing; the monitor then answers as QEMU does
+    // without it.
+    // `info pci`: the board's PCI buses in QEMU's layout (hw/pci/pci_info.h).
+    std::function<std::string()> describe_pci;
+    // sendkey: a key went down or up on the keyboard, as a PS/2 scan code set 2 code (0xE0xx
+    // for extended keys; softmmu/qcode.h names them).
+    std::function<void(u16 set2, bool down)> key_event;
+    // screendump: what the display shows now; false, with the reason in err, when it cannot.
+    std::function<bool(RgbImage& out, std::string& err)> screen;
+    // `info jit`: the execution engines' counters, summed over the vCPUs, as name/value rows.
+    std::vector<std::pair<std::string, u64>> jit_stats() const;
+    // The gdbstub started by -gdb/-s or the monitor's gdbserver (softmmu/gdbstub.h), or nullptr.
+    GdbStub* gdbstub = nullptr;
+    // Detach a chardev nobody uses any more (a stopped gdbserver): it gets no more input and is
+    // closed at the next main-loop turn (not at once: the main loop may be delivering to it).
+    void remove_chardev(Chardev* c);
 
     // Logging (-d / -D).
     void set_log(unsigned mask, FILE* f) { log_mask_ = mask; log_file_ = f; }
@@ -203,6 +223,7 @@ private:
     std::vector<Vcpu> cpus_;
     std::vector<std::unique_ptr<Device>> devices_;
     std::vector<std::unique_ptr<Chardev>> chardevs_;
+    std::vector<std::unique_ptr<Chardev>> removed_chardevs_;  // closed by the next poll_io()
     std::vector<Chardev*> serials_;
     bool exit_requested_ = false;
     std::atomic<bool> signal_pending_{false};

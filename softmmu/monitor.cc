@@ -43,6 +43,7 @@ bool has_name(const std::string& names, const std::string& name) {
 
 Monitor::Monitor(Machine& m, Chardev* chr) : m_(m), chr_(chr) {
     add_builtins();
+    add_machine_commands();
     chr_->on_input = [this](const u8* d, size_t n) { input(d, n); };
     chr_->can_receive = nullptr;  // a line editor takes any amount
     chr_->on_event = [this](ChardevEvent e) { on_event(e); };
@@ -222,7 +223,7 @@ void Monitor::add_builtins() {
                      }
                      return;
                  }
-                 out += x86::dump_cpu_state(*cpus.front().state);  // the monitor's CPU: the first
+                 out += x86::dump_cpu_state(*mon.current_cpu());  // the monitor's CPU (`cpu N`)
              });
     add_info("mtree", "show memory tree", [](Monitor& mon, const std::string&, std::string& out) {
         out += "address-space: memory\n" + describe_tree(mon.m_.system_memory(), 0, 1) + "\n";

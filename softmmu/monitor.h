@@ -1,17 +1,23 @@
 // The human monitor (HMP, QEMU's "(qemu) " prompt) on a chardev: -monitor DEV, -mon
 // chardev=ID,mode=readline, -serial mon:DEV and -nographic's Ctrl-A c. Minimal line editing
 // (printable characters, backspace, Ctrl-U, Enter; escape sequences are ignored).
-// Commands: help/?, info {status,registers [-a],qtree,mtree,version,chardev}, system_reset,
-// system_powerdown, stop, cont/c, quit/q. Output follows QEMU 7.2's where practical.
+// Commands: help/?, info {status,registers [-a],qtree,mtree,version,cpus,pci,irq,jit},
+// system_reset, system_powerdown, stop, cont/c, quit/q (monitor.cc); cpu, x, xp, sendkey,
+// screendump, gdbserver (monitor_cmds.cc). Output follows QEMU 7.2's where practical.
 #pragma once
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 #include "softmmu/chardev.h"
+#include "softmmu/memory_dump.h"
 
 namespace vireo {
 
+namespace x86 {
+struct CpuState;
+}
 class Machine;
 
 class Monitor {
@@ -44,6 +50,10 @@ private:
     void print(std::string_view s);
     const Command* find(const std::vector<Command>& list, const std::string& name) const;
     void add_builtins();
+    void add_machine_commands();  // monitor_cmds.cc
+    // The CPU the monitor's commands act on (QEMU's mon_get_cpu; `cpu N` changes it), or
+    // nullptr on a machine without CPUs.
+    x86::CpuState* current_cpu();
 
     Machine& m_;
     Chardev* chr_;
@@ -52,6 +62,14 @@ private:
     bool greeted_ = false;
     bool last_cr_ = false;
     int escape_state_ = 0;  // inside an ESC [ ... sequence
+    unsigned cpu_index_ = 0;
+    DumpDefaults dump_defaults_;  // x/xp remember the last format and size, as QEMU's
+    // sendkey: keys still held, released (in this order) once their time has come.
+    struct HeldKey {
+        u64 release_ns;
+        u16 set2;
+    };
+    std::shared_ptr<std::vector<HeldKey>> held_keys_;
 };
 
 // An HMP monitor on chr, owned by m.

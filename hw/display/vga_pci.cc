@@ -1,5 +1,6 @@
 // QEMU's standard VGA on PCI (vga_pci.h).
 #include "hw/display/vga_pci.h"
+#include "hw/display/vga_render.h"
 
 #include <cstdio>
 #include <cstring>
@@ -174,6 +175,7 @@ void add_std_vga(Machine& m, PciBus& bus, const VmConfig& cfg) {
     StdVga* vga = dev.get();
     bus.plug(vga);
     m.add_device(std::move(dev));
+    m.screen = [vga](RgbImage& out, std::string& err) { return render_vga(vga->core(), out, err); };
 
     // Vireo's text console (no GUI yet): only when stdout is the display, i.e. neither
     // -nographic nor any -display was given, and no chardev is on stdio. Chardevs are created

@@ -26,6 +26,7 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/pci-host/q35_mch.h"
 #include "hw/pci/pci.h"
+#include "hw/pci/pci_info.h"
 #include "hw/smbios/smbios.h"
 #include "hw/timer/hpet.h"
 #include "hw/timer/i8254.h"
@@ -271,6 +272,8 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
         m->add_device(std::move(hpet_dev));
     }
     auto kbc_dev = std::make_unique<I8042>();
+    I8042* kbc = kbc_dev.get();
+    m->key_event = [kbc](u16 set2, bool down) { kbc->keyboard().key_event(set2, down); };
     kbc_dev->irq1 = isa_irq(1);
     kbc_dev->irq12 = isa_irq(12);
     kbc_dev->on_reset_request = [mp] { mp->request_reset(); };
@@ -394,6 +397,7 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
     // Chardevs last: an error above must not leave a half-written file behind.
     add_serial_ports(*m, cfg, isa_irq);
     add_debugcons(*m, cfg);
+    m->describe_pci = [pci] { return describe_pci_bus(*pci); };
     m->device_props = [](const Device& d) -> std::string {  // `info qtree`: PCI addresses
         auto* p = dynamic_cast<const PciDevice*>(&d);
         if (!p) return {};

@@ -120,6 +120,7 @@ void I8259::update() {
 void I8259::set_irq(unsigned irq, bool level) {
     // Master IR2 is the cascade input; nothing else can drive it on the PC.
     if (irq >= 16 || irq == kCascadeIr) return;
+    if (level && !(chips_[irq >> 3].pins >> (irq & 7) & 1)) irq_count_[irq]++;
     chip_set(irq >> 3, irq & 7, level);
     update();
 }

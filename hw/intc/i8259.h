@@ -11,7 +11,7 @@ namespace vireo {
 
 class MemoryRegion;
 
-class I8259 : public Device {
+class I8259 : public Device, public IrqStatsProvider {
 public:
     I8259();
     const char* type_name() const override { return "i8259"; }
@@ -41,6 +41,10 @@ public:
     std::unique_ptr<MemoryRegion> make_region(unsigned chip);
     std::unique_ptr<MemoryRegion> make_elcr_region();
 
+    // Rising edges per input, 0-7 master and 8-15 slave, under QEMU's name for the pair.
+    const char* irq_stats_name() const override { return "isa-i8259"; }
+    std::span<const u64> irq_counts() const override { return irq_count_; }
+
 private:
     struct Chip {
         u8 irr = 0, imr = 0, isr = 0;
@@ -62,6 +66,7 @@ private:
     void update();
     std::array<Chip, 2> chips_;
     bool intr_level_ = false;
+    std::array<u64, 16> irq_count_{};
 };
 
 }  // namespace vireo

@@ -99,6 +99,7 @@ void IoApic::service(unsigned pin) {
 
 void IoApic::set_irq(unsigned pin, bool level) {
     if (pin >= kPins) return;
+    if (level && !(pins_ >> pin & 1)) irq_count_[pin]++;
     const bool was = active(pin);
     pins_ = level ? pins_ | (1u << pin) : pins_ & ~(1u << pin);
     const bool now = active(pin);

@@ -13,7 +13,7 @@ namespace vireo {
 
 class MemoryRegion;
 
-class IoApic : public Device {
+class IoApic : public Device, public IrqStatsProvider {
 public:
     static constexpr unsigned kPins = 24;
     static constexpr u64 kDefaultAddress = 0xfec00000;
@@ -40,6 +40,10 @@ public:
     std::unique_ptr<MemoryRegion> make_region();
 
     u64 redirection(unsigned pin) const { return redir_[pin % kPins]; }
+    // Rising edges per input pin. Unlike QEMU, which counts ISA IRQ0 under 0 before moving it
+    // to pin 2, the board's IRQ0 shows here under pin 2, where it arrives.
+    const char* irq_stats_name() const override { return "ioapic"; }
+    std::span<const u64> irq_counts() const override { return irq_count_; }
 
 private:
     bool active(unsigned pin) const;
@@ -53,6 +57,7 @@ private:
     u8 id_ = 0, arb_ = 0;
     u32 pins_ = 0;  // electrical levels at the inputs (survive reset like the wires do)
     std::array<u64, kPins> redir_{};
+    std::array<u64, kPins> irq_count_{};
 };
 
 }  // namespace vireo

@@ -90,6 +90,18 @@ void PciDevice::register_rom(MemoryRegion* region) {
     set_wmask32(kPciRomAddress, (static_cast<u32>(~(b.size - 1)) & 0xfffff800u) | 1u);
 }
 
+std::vector<PciDevice::BarInfo> PciDevice::bar_infos() const {
+    std::vector<BarInfo> out;
+    for (unsigned n = 0; n < bars_.size(); n++) {
+        const Bar& b = bars_[n];
+        if (!b.region) continue;
+        // PCI 3.0 6.2.5.1: bit 3 of a memory BAR says prefetchable; the ROM BAR has no such bit.
+        const bool prefetch = n < 6 && b.type != PciBarType::Io && (cfg32(kPciBar0 + 4 * n) & 8);
+        out.push_back({n, b.type, prefetch, b.mapped_at, b.size});
+    }
+    return out;
+}
+
 u64 PciDevice::bar_address(unsigned n) const {
     const Bar& b = bars_[n];
     if (n == 6) {

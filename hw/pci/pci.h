@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 #include "softmmu/device.h"
 
 namespace vireo {
@@ -55,6 +56,16 @@ public:
     u8 cfg8(unsigned off) const { return config_[off]; }
     u16 cfg16(unsigned off) const { return static_cast<u16>(config_[off] | config_[off + 1] << 8); }
     u32 cfg32(unsigned off) const { return cfg16(off) | static_cast<u32>(cfg16(off + 2)) << 16; }
+
+    // A declared BAR (n = 0..5, 6 = expansion ROM) as the monitor shows it (`info pci`).
+    struct BarInfo {
+        unsigned n;
+        PciBarType type;
+        bool prefetch;
+        u64 addr;  // where it is mapped now; ~0 when it is not (QEMU's PCI_BAR_UNMAPPED)
+        u64 size;
+    };
+    std::vector<BarInfo> bar_infos() const;
 
     void attach(PciBus* bus) { bus_ = bus; }
     void set_devfn(u8 devfn) { devfn_ = devfn; }  // before plugging (-device addr=)
