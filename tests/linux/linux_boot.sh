@@ -1,8 +1,9 @@
 #!/bin/sh
-# linux_boot.sh EMU GUESTDIR CPUS [KERNEL]: boots the default guest (tools/make-default-guest:
+# linux_boot.sh EMU GUESTDIR CPUS [KERNEL [ARGS...]]: boots the default guest (tools/make-default-guest:
 # Debian's kernel and a busybox initramfs) on q35 through SeaBIOS and the linuxboot ROM (KERNEL
 # vmlinuz, the default) or the PVH ROM (KERNEL vmlinux, the same kernel as a PVH ELF), with ACPI
-# on, console on ttyS0 and `vireo.test`, which makes its /init run checks and power off.
+# on, console on ttyS0 and `vireo.test`, which makes its /init run checks and power off; ARGS
+# go to the emulator too (e.g. -cpu max).
 # Passes if:
 #   - the run ends with status 0 (ACPI S5 power-off, as QEMU exits 0 on it);
 #   - /init reached userspace (VIREO-GUEST-READY) and finished (VIREO-TEST-DONE);
@@ -14,10 +15,11 @@
 # loop assumes real-time execution); the kernel then calibrates the slow way and says so.
 set -u
 emu=$1 guest=$2 cpus=$3 kernel=${4:-vmlinuz}
+if [ $# -ge 4 ]; then shift 4; else shift $#; fi
 out=$(mktemp "${TMPDIR:-/tmp}/linux-boot.XXXXXX") || exit 2
 trap 'rm -f "$out"' EXIT INT TERM
 timeout --kill-after=10 300 "$emu" -M q35 -m 512 -smp "$cpus" -nographic \
-    -kernel "$guest/$kernel" -initrd "$guest/initramfs.cpio.gz" -append "console=ttyS0 vireo.test" \
+    -kernel "$guest/$kernel" -initrd "$guest/initramfs.cpio.gz" -append "console=ttyS0 vireo.test" "$@" \
     </dev/null >"$out" 2>&1
 status=$?
 fail() { echo "FAIL: $*"; tail -60 "$out"; exit 1; }
@@ -34,4 +36,4 @@ if grep -a "dmesg-warning:" "$out" | grep -av "Fast TSC calibration failed" | gr
     grep -a "dmesg-warning:" "$out"
     fail "warnings in dmesg"
 fi
-echo "PASS: Linux $kver ($kernel) to userspace and power-off with $cpus CPU(s)"
+echo "PASS: Linux $kver ($kernel${*:+ $*}) to userspace and power-off with $cpus CPU(s)"
