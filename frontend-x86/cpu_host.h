@@ -30,6 +30,9 @@ public:
     virtual bool msr_write(u32 index, u64 value) { return false; }
     // An MSR the CPU keeps itself was written (the APIC base: the machine's APIC follows it).
     virtual void msr_changed(u32 index, u64 value) {}
+    // FERR#: a waiting x87 instruction found an unmasked exception pending with CR0.NE = 0
+    // (SDM Vol. 1 8.7, D.2.1); a PC turns it into IRQ 13 (hw/misc/fpu_error.h).
+    virtual void x87_ferr() {}
     // A debugger watches memory (gdbstub watchpoints): the engine sends every data access
     // through MMU_CHECKED, and the slow path reports each completed one here.
     virtual void debug_access(u64 lin, unsigned size, bool write) {}

@@ -71,6 +71,7 @@ void cpu_reset(CpuState& c) {
     c.cr2 = c.cr3 = c.cr4 = c.cr8 = 0;
     c.efer = 0;
     c.xcr0 = 1;
+    c.xss = 0;
     c.pkru = 0;
     c.dr[6] = 0xffff0ff0;
     c.dr[7] = 0x400;
@@ -79,6 +80,7 @@ void cpu_reset(CpuState& c) {
     for (auto& v : c.xmm) v = VecReg{};
     c.mxcsr = kMxcsrReset;
     c.x87 = X87State{};
+    c.ignne = false;
     c.irq_inhibit = false;
     c.halted = false;
     c.nmi_blocked = false;

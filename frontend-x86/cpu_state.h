@@ -147,6 +147,7 @@ struct CpuState {
     u64 cr0 = CR0_ET | CR0_CD | CR0_NW, cr2 = 0, cr3 = 0, cr4 = 0, cr8 = 0;
     u64 efer = 0;
     u64 xcr0 = 1;
+    u64 xss = 0;  // IA32_XSS (MSR 0DA0H): supervisor XSAVE components; none exist yet
     // Protection-key rights for user-mode pages (SDM Vol. 3A 4.6.2): AD for key k in bit 2k,
     // WD in bit 2k+1. RDPKRU/WRPKRU reach it; reset value 0.
     u32 pkru = 0;
@@ -157,6 +158,9 @@ struct CpuState {
     VecReg xmm[16] = {};
     u32 mxcsr = kMxcsrReset;
     X87State x87;
+    // IGNNE# input (CR0.NE = 0 only): the board asserts it when the IRQ 13 handler writes port
+    // F0h; it lasts while the x87 error stays pending (x87_enter).
+    bool ignne = false;
 
     // MSRs (msr.cc)
     u64 star = 0, lstar = 0, cstar = 0, sfmask = 0, kernel_gs_base = 0;

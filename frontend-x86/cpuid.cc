@@ -3,6 +3,7 @@
 // the 0x8000_0001 bits), so a model advertises exactly its FeatureSet and flags.
 #include <cstring>
 #include "frontend-x86/cpu_model.h"
+#include "frontend-x86/xsave_layout.h"
 
 namespace vireo::x86 {
 
@@ -73,11 +74,13 @@ ModelFlagSet flags_of(std::initializer_list<ModelFlag> list) {
 
 std::vector<CpuModel> build_models() {
     // What every model advertises: the instructions and architectural features implemented
-    // today: x87, MMX, FXSR, SSE and SSE2 are complete (issue "FPU and SIMD"); SSE3 and later,
-    // AVX, XSAVE, MONITOR, VMX/SVM, ... are not, so they are absent.
+    // today: x87, MMX, FXSR, SSE, SSE2 and SSE3 are complete (issue "FPU and SIMD"; QEMU's
+    // qemu64 has SSE3 = PNI); SSSE3, SSE4.1 and SSE4.2 are too but only "max" reports them, as
+    // in QEMU; so does XSAVE (XSAVEOPT/XSAVEC/XSAVES, x87 and SSE components). AVX, MONITOR,
+    // VMX/SVM, ... are not implemented, so they are absent.
     const std::initializer_list<Feature> base = {
         F_BASE, F_TSC, F_MSR, F_CX8, F_SEP, F_CMOV, F_CLFLUSH, F_SYSCALL, F_LM, F_LAHF64,
-        F_CX16, F_POPCNT, F_MOVBE, F_RDRAND, F_X87, F_MMX, F_FXSR, F_SSE, F_SSE2};
+        F_CX16, F_POPCNT, F_MOVBE, F_RDRAND, F_X87, F_MMX, F_FXSR, F_SSE, F_SSE2, F_SSE3};
     const std::initializer_list<ModelFlag> base_flags = {MF_PSE, MF_PAE, MF_APIC, MF_MTRR, MF_PGE,
                                                          MF_PAT, MF_PSE36, MF_NX};
     std::vector<CpuModel> v;
@@ -98,7 +101,9 @@ std::vector<CpuModel> build_models() {
     m.family = 6, m.model = 6, m.stepping = 3;  // QEMU's TCG "max"
     m.brand = "QEMU TCG CPU version 2.5+";
     for (Feature f : {F_BMI1, F_BMI2, F_ADX, F_LZCNT, F_RDSEED, F_RDTSCP, F_FSGSBASE, F_SMAP,
-                      F_INVPCID, F_RDPID, F_PKU})
+                      F_INVPCID, F_RDPID, F_PKU, F_SSSE3, F_SSE41, F_SSE42,
+                      F_AES, F_PCLMUL, F_SHA,
+                      F_XSAVE, F_XSAVEOPT, F_XSAVEC, F_XSAVES})
         set(m.features, f);
     m.flags |= flags_of({MF_SMEP, MF_PCID, MF_LA57, MF_X2APIC, MF_TSC_DEADLINE});
     m.virt_bits = 57;  // 5-level paging: QEMU reports 57 linear-address bits with la57
@@ -201,6 +206,33 @@ CpuidResult cpuid(const CpuState& c, u32 leaf, u32 subleaf) {
             if (c.cr4 & CR4_PKE) r.ecx |= 1u << 4;  // OSPKE mirrors CR4
         }
         break;
+    case 0xd: {
+        // XSAVE state enumeration (SDM Vol. 1 13.2, Vol. 2A CPUID leaf 0DH), from xsave_layout.h.
+        if (!has(m.features, F_XSAVE)) break;
+        const u64 xcr0_ok = xsave_supported_xcr0(m.features), xss_ok = xsave_supported_xss(m.features);
+        if (subleaf == 0) {
+            r.eax = static_cast<u32>(xcr0_ok);
+            r.edx = static_cast<u32>(xcr0_ok >> 32);
+            r.ebx = xsave_area_size(c.xcr0, false);  // for what XCR0 enables now
+            r.ecx = xsave_area_size(xcr0_ok, false);  // for everything supported
+        } else if (subleaf == 1) {
+            // XSAVEOPT, XSAVEC, XGETBV with ECX = 1 (with XSAVE), XSAVES/IA32_XSS.
+            r.eax = (has(m.features, F_XSAVEOPT) ? 1u : 0) | (has(m.features, F_XSAVEC) ? 2u : 0) | 4u |
+                    (has(m.features, F_XSAVES) ? 8u : 0);
+            if (has(m.features, F_XSAVES) || has(m.features, F_XSAVEC))
+                r.ebx = xsave_area_size(c.xcr0 | c.xss, true);
+            r.ecx = static_cast<u32>(xss_ok);
+            r.edx = static_cast<u32>(xss_ok >> 32);
+        } else if (subleaf < 64 && ((xcr0_ok | xss_ok) >> subleaf & 1)) {
+            for (const XsaveComponent& x : kXsaveComponents) {
+                if (x.id != subleaf) continue;
+                r.eax = x.size;
+                r.ebx = x.supervisor ? 0 : x.offset;
+                r.ecx = (x.supervisor ? 1u : 0) | (x.align64 ? 2u : 0);
+            }
+        }
+        break;
+    }
     case 0xb: {
         // Extended topology: one thread per core, one core per package (x2APIC ID = index).
         r.ecx = subleaf & 0xff;

@@ -36,16 +36,17 @@ using enum Feature;
     {#op " /4", "shl", ops, F_BASE}, {#op " /5", "shr", ops, F_BASE},          \
     {#op " /6", "shl", ops, F_BASE}, {#op " /7", "sar", ops, F_BASE}
 
-// SIMD placeholders (see the header comment). S2: the NP (MMX/SSE) and 66 (SSE2) columns;
-// S4: all four prefix columns; SP: the one column its spec names. The I forms have an imm8.
+// SIMD placeholders (see the header comment): SP, the one column its spec names; SIP, the
+// same with an imm8.
 #define SP(spec) {spec, "(simd)", "", F_SSE}
 #define SIP(spec) {spec, "(simd)", "Ib", F_SSE}
-#define S2(spec) SP("NP " spec), SP("66 " spec)
-#define S4(spec) S2(spec), SP("F3 " spec), SP("F2 " spec)
 // The four columns of an SSE/SSE2 floating-point arithmetic opcode: PS, PD, SS, SD.
 #define FP4(op, name)                                                                        \
     {"NP 0F " op " /r", name "ps", "Vps,Wps", F_SSE}, {"66 0F " op " /r", name "pd", "Vpd,Wpd", F_SSE2}, \
     {"F3 0F " op " /r", name "ss", "Vss,Wss", F_SSE}, {"F2 0F " op " /r", name "sd", "Vsd,Wsd", F_SSE2}
+// An SSSE3 opcode of map 0F 38: the MMX (NP) and XMM (66) columns.
+#define SSSE3(op, name) \
+    {"NP 0F 38 " op " /r", name, "Pq,Qq", F_SSSE3}, {"66 0F 38 " op " /r", name, "Vdq,Wdq", F_SSSE3}
 #define X(spec) {spec, "(x87)", "", F_X87}
 #define F87(spec, name) {spec, name, "", F_X87}
 #define V(spec) {spec, "(avx)", "", F_AVX}
@@ -329,20 +330,21 @@ constexpr InsnRow kRows[] = {
     // A prefix column the SDM leaves empty is #UD: F2/F3 on an instruction that does not define
     // them is reserved (SDM Vol. 2A 2.1.1). The SSE/SSE2 moves, logic, integer, shuffle and
     // pack/unpack forms have semantics (semantics/sse_*.cc), and so do the floating-point
-    // arithmetic, compares and conversions (semantics/sse_fp_*.cc over softfloat/); the other
-    // cells are still placeholders (length and validity only): the SSE3 cells. The MMX (NP)
-    // columns of 0F 60-7F/C4-C5/D1-FE and the MMX<->XMM conversions are semantics/mmx.cc.
+    // arithmetic, compares and conversions (semantics/sse_fp_*.cc over softfloat/); the SSE3
+    // cells (F3/F2 0F 12, F3 0F 16, 0F 7C-7D, 0F D0, F2 0F F0) are semantics/sse3.cc. The MMX
+    // (NP) columns of 0F 60-7F/C4-C5/D1-FE and the MMX<->XMM conversions are semantics/mmx.cc.
     {"NP 0F 10 /r", "movups", "Vps,Wps", F_SSE}, {"NP 0F 11 /r", "movups", "Wps,Vps", F_SSE},
     {"66 0F 10 /r", "movupd", "Vpd,Wpd", F_SSE2}, {"66 0F 11 /r", "movupd", "Wpd,Vpd", F_SSE2},
     {"F3 0F 10 /r", "movss", "Vx,Wss", F_SSE}, {"F3 0F 11 /r", "movss", "Wss,Vss", F_SSE},
     {"F2 0F 10 /r", "movsd", "Vx,Wsd", F_SSE2}, {"F2 0F 11 /r", "movsd", "Wsd,Vsd", F_SSE2},
     {"NP 0F 12 /r m", "movlps", "Vq,Mq", F_SSE}, {"NP 0F 12 /r r", "movhlps", "Vq,Uq", F_SSE},
-    {"66 0F 12 /r m", "movlpd", "Vq,Mq", F_SSE2}, SP("F3 0F 12 /r"), SP("F2 0F 12 /r"),
+    {"66 0F 12 /r m", "movlpd", "Vq,Mq", F_SSE2},
+    {"F3 0F 12 /r", "movsldup", "Vx,Wx", F_SSE3}, {"F2 0F 12 /r", "movddup", "Vx,Wq", F_SSE3},
     {"NP 0F 13 /r m", "movlps", "Mq,Vq", F_SSE}, {"66 0F 13 /r m", "movlpd", "Mq,Vq", F_SSE2},
     {"NP 0F 14 /r", "unpcklps", "Vx,Wx", F_SSE}, {"66 0F 14 /r", "unpcklpd", "Vx,Wx", F_SSE2},
     {"NP 0F 15 /r", "unpckhps", "Vx,Wx", F_SSE}, {"66 0F 15 /r", "unpckhpd", "Vx,Wx", F_SSE2},
     {"NP 0F 16 /r m", "movhps", "Vq,Mq", F_SSE}, {"NP 0F 16 /r r", "movlhps", "Vq,Uq", F_SSE},
-    {"66 0F 16 /r m", "movhpd", "Vq,Mq", F_SSE2}, SP("F3 0F 16 /r"),
+    {"66 0F 16 /r m", "movhpd", "Vq,Mq", F_SSE2}, {"F3 0F 16 /r", "movshdup", "Vx,Wx", F_SSE3},
     {"NP 0F 17 /r m", "movhps", "Mq,Vq", F_SSE}, {"66 0F 17 /r m", "movhpd", "Mq,Vq", F_SSE2},
     {"NP 0F 28 /r", "movaps", "Vps,Wps", F_SSE}, {"NP 0F 29 /r", "movaps", "Wps,Vps", F_SSE},
     {"66 0F 28 /r", "movapd", "Vpd,Wpd", F_SSE2}, {"66 0F 29 /r", "movapd", "Wpd,Vpd", F_SSE2},
@@ -403,7 +405,8 @@ constexpr InsnRow kRows[] = {
     {"NP 0F 76 /r", "pcmpeqd", "Pq,Qq", F_MMX},
     {"66 0F 74 /r", "pcmpeqb", "Vx,Wx", F_SSE2}, {"66 0F 75 /r", "pcmpeqw", "Vx,Wx", F_SSE2},
     {"66 0F 76 /r", "pcmpeqd", "Vx,Wx", F_SSE2},
-    SP("66 0F 7C-7D /r"), SP("F2 0F 7C-7D /r"),
+    {"66 0F 7C /r", "haddpd", "Vpd,Wpd", F_SSE3}, {"F2 0F 7C /r", "haddps", "Vps,Wps", F_SSE3},
+    {"66 0F 7D /r", "hsubpd", "Vpd,Wpd", F_SSE3}, {"F2 0F 7D /r", "hsubps", "Vps,Wps", F_SSE3},
     {"NP 0F 7E /r", "movd|movd|movq", "Ey,Pd", F_MMX}, {"NP 0F 7F /r", "movq", "Qq,Pq", F_MMX},
     {"66 0F 7E /r", "movd|movd|movq", "Ey,Vy", F_SSE2}, {"66 0F 7F /r", "movdqa", "Wx,Vx", F_SSE2},
     {"F3 0F 7E /r", "movq", "Vx,Wq", F_SSE2}, {"F3 0F 7F /r", "movdqu", "Wx,Vx", F_SSE2},
@@ -412,7 +415,7 @@ constexpr InsnRow kRows[] = {
     {"NP 0F C4 /r", "pinsrw", "Pq,Ew,Ib", F_SSE}, {"66 0F C4 /r", "pinsrw", "Vdq,Ew,Ib", F_SSE2},
     {"NP 0F C5 /r r", "pextrw", "Gd,Nq,Ib", F_SSE}, {"66 0F C5 /r r", "pextrw", "Gd,Udq,Ib", F_SSE2},
     {"NP 0F C6 /r", "shufps", "Vps,Wps,Ib", F_SSE}, {"66 0F C6 /r", "shufpd", "Vpd,Wpd,Ib", F_SSE2},
-    SP("66 0F D0 /r"), SP("F2 0F D0 /r"),
+    {"66 0F D0 /r", "addsubpd", "Vpd,Wpd", F_SSE3}, {"F2 0F D0 /r", "addsubps", "Vps,Wps", F_SSE3},
     {"NP 0F D1 /r", "psrlw", "Pq,Qq", F_MMX}, {"NP 0F D2 /r", "psrld", "Pq,Qq", F_MMX},
     {"NP 0F D3 /r", "psrlq", "Pq,Qq", F_MMX}, {"NP 0F D4 /r", "paddq", "Pq,Qq", F_SSE2},
     {"NP 0F D5 /r", "pmullw", "Pq,Qq", F_MMX},
@@ -447,7 +450,7 @@ constexpr InsnRow kRows[] = {
     {"66 0F EA /r", "pminsw", "Vx,Wx", F_SSE2}, {"66 0F EB /r", "por", "Vx,Wx", F_SSE2},
     {"66 0F EC /r", "paddsb", "Vx,Wx", F_SSE2}, {"66 0F ED /r", "paddsw", "Vx,Wx", F_SSE2},
     {"66 0F EE /r", "pmaxsw", "Vx,Wx", F_SSE2}, {"66 0F EF /r", "pxor", "Vx,Wx", F_SSE2},
-    SP("F2 0F F0 /r m"),
+    {"F2 0F F0 /r m", "lddqu", "Vx,Mx", F_SSE3},
     {"NP 0F F1 /r", "psllw", "Pq,Qq", F_MMX}, {"NP 0F F2 /r", "pslld", "Pq,Qq", F_MMX},
     {"NP 0F F3 /r", "psllq", "Pq,Qq", F_MMX}, {"NP 0F F4 /r", "pmuludq", "Pq,Qq", F_SSE2},
     {"NP 0F F5 /r", "pmaddwd", "Pq,Qq", F_MMX}, {"NP 0F F6 /r", "psadbw", "Pq,Qq", F_SSE},
@@ -463,15 +466,56 @@ constexpr InsnRow kRows[] = {
     {"66 0F FA /r", "psubd", "Vx,Wx", F_SSE2}, {"66 0F FB /r", "psubq", "Vx,Wx", F_SSE2},
     {"66 0F FC /r", "paddb", "Vx,Wx", F_SSE2}, {"66 0F FD /r", "paddw", "Vx,Wx", F_SSE2},
     {"66 0F FE /r", "paddd", "Vx,Wx", F_SSE2},
-    // Table A-4 (0F 38): SSSE3 (MMX and XMM forms), SSE4.1/4.2, SHA, AES.
-    S2("0F 38 00-0B /r"), SP("66 0F 38 10 /r"), SP("66 0F 38 14-15 /r"), SP("66 0F 38 17 /r"),
-    S2("0F 38 1C-1E /r"), SP("66 0F 38 20-25 /r"), SP("66 0F 38 28-29 /r"), SP("66 0F 38 2A /r m"),
-    SP("66 0F 38 2B /r"), SP("66 0F 38 30-35 /r"), SP("66 0F 38 37-41 /r"),
-    SP("NP 0F 38 C8-CD /r"), SP("66 0F 38 CF /r"), SP("66 0F 38 DB-DF /r"),
-    // Table A-5 (0F 3A), all with an imm8.
-    SIP("66 0F 3A 08-0E /r"), SIP("NP 0F 3A 0F /r"), SIP("66 0F 3A 0F /r"), SIP("66 0F 3A 14-17 /r"),
-    SIP("66 0F 3A 20-22 /r"), SIP("66 0F 3A 40-42 /r"), SIP("66 0F 3A 44 /r"), SIP("66 0F 3A 60-63 /r"),
-    SIP("NP 0F 3A CC /r"), SIP("66 0F 3A CE-CF /r"), SIP("66 0F 3A DF /r"),
+    // Table A-4 (0F 38): SSSE3 (MMX and XMM forms: semantics/ssse3.cc), SSE4.1 (sse41_int.cc),
+    // SSE4.2 PCMPGTQ (sse41_int.cc), SHA (sha.cc), AES (aes.cc); GFNI is still a placeholder.
+    SSSE3("00", "pshufb"), SSSE3("01", "phaddw"), SSSE3("02", "phaddd"), SSSE3("03", "phaddsw"),
+    SSSE3("04", "pmaddubsw"), SSSE3("05", "phsubw"), SSSE3("06", "phsubd"), SSSE3("07", "phsubsw"),
+    SSSE3("08", "psignb"), SSSE3("09", "psignw"), SSSE3("0A", "psignd"), SSSE3("0B", "pmulhrsw"),
+    SSSE3("1C", "pabsb"), SSSE3("1D", "pabsw"), SSSE3("1E", "pabsd"),
+    {"66 0F 38 10 /r", "pblendvb", "Vdq,Wdq", F_SSE41}, {"66 0F 38 14 /r", "blendvps", "Vdq,Wdq", F_SSE41},
+    {"66 0F 38 15 /r", "blendvpd", "Vdq,Wdq", F_SSE41}, {"66 0F 38 17 /r", "ptest", "Vdq,Wdq", F_SSE41},
+    {"66 0F 38 20 /r", "pmovsxbw", "Vdq,Wq", F_SSE41}, {"66 0F 38 21 /r", "pmovsxbd", "Vdq,Wd", F_SSE41},
+    {"66 0F 38 22 /r", "pmovsxbq", "Vdq,Ww", F_SSE41}, {"66 0F 38 23 /r", "pmovsxwd", "Vdq,Wq", F_SSE41},
+    {"66 0F 38 24 /r", "pmovsxwq", "Vdq,Wd", F_SSE41}, {"66 0F 38 25 /r", "pmovsxdq", "Vdq,Wq", F_SSE41},
+    {"66 0F 38 28 /r", "pmuldq", "Vdq,Wdq", F_SSE41}, {"66 0F 38 29 /r", "pcmpeqq", "Vdq,Wdq", F_SSE41},
+    {"66 0F 38 2A /r m", "movntdqa", "Vdq,Mdq", F_SSE41}, {"66 0F 38 2B /r", "packusdw", "Vdq,Wdq", F_SSE41},
+    {"66 0F 38 30 /r", "pmovzxbw", "Vdq,Wq", F_SSE41}, {"66 0F 38 31 /r", "pmovzxbd", "Vdq,Wd", F_SSE41},
+    {"66 0F 38 32 /r", "pmovzxbq", "Vdq,Ww", F_SSE41}, {"66 0F 38 33 /r", "pmovzxwd", "Vdq,Wq", F_SSE41},
+    {"66 0F 38 34 /r", "pmovzxwq", "Vdq,Wd", F_SSE41}, {"66 0F 38 35 /r", "pmovzxdq", "Vdq,Wq", F_SSE41},
+    {"66 0F 38 37 /r", "pcmpgtq", "Vdq,Wdq", F_SSE42},
+    {"66 0F 38 38 /r", "pminsb", "Vdq,Wdq", F_SSE41}, {"66 0F 38 39 /r", "pminsd", "Vdq,Wdq", F_SSE41},
+    {"66 0F 38 3A /r", "pminuw", "Vdq,Wdq", F_SSE41}, {"66 0F 38 3B /r", "pminud", "Vdq,Wdq", F_SSE41},
+    {"66 0F 38 3C /r", "pmaxsb", "Vdq,Wdq", F_SSE41}, {"66 0F 38 3D /r", "pmaxsd", "Vdq,Wdq", F_SSE41},
+    {"66 0F 38 3E /r", "pmaxuw", "Vdq,Wdq", F_SSE41}, {"66 0F 38 3F /r", "pmaxud", "Vdq,Wdq", F_SSE41},
+    {"66 0F 38 40 /r", "pmulld", "Vdq,Wdq", F_SSE41}, {"66 0F 38 41 /r", "phminposuw", "Vdq,Wdq", F_SSE41},
+    {"NP 0F 38 C8 /r", "sha1nexte", "Vdq,Wdq", F_SHA}, {"NP 0F 38 C9 /r", "sha1msg1", "Vdq,Wdq", F_SHA},
+    {"NP 0F 38 CA /r", "sha1msg2", "Vdq,Wdq", F_SHA},
+    {"NP 0F 38 CB /r", "sha256rnds2", "Vdq,Wdq", F_SHA},  // and XMM0 (implicit third source)
+    {"NP 0F 38 CC /r", "sha256msg1", "Vdq,Wdq", F_SHA}, {"NP 0F 38 CD /r", "sha256msg2", "Vdq,Wdq", F_SHA},
+    SP("66 0F 38 CF /r"),
+    {"66 0F 38 DB /r", "aesimc", "Vdq,Wdq", F_AES}, {"66 0F 38 DC /r", "aesenc", "Vdq,Wdq", F_AES},
+    {"66 0F 38 DD /r", "aesenclast", "Vdq,Wdq", F_AES}, {"66 0F 38 DE /r", "aesdec", "Vdq,Wdq", F_AES},
+    {"66 0F 38 DF /r", "aesdeclast", "Vdq,Wdq", F_AES},
+    // Table A-5 (0F 3A), all with an imm8: SSE4.1 (sse41_int.cc, sse41_fp.cc), SSSE3 PALIGNR,
+    // SSE4.2 PCMPxSTRx (sse42_string.cc), PCLMULQDQ (clmul.cc), SHA1RNDS4 (sha.cc),
+    // AESKEYGENASSIST (aes.cc); GFNI is a placeholder.
+    {"66 0F 3A 08 /r", "roundps", "Vdq,Wdq,Ib", F_SSE41}, {"66 0F 3A 09 /r", "roundpd", "Vdq,Wdq,Ib", F_SSE41},
+    {"66 0F 3A 0A /r", "roundss", "Vss,Wss,Ib", F_SSE41}, {"66 0F 3A 0B /r", "roundsd", "Vsd,Wsd,Ib", F_SSE41},
+    {"66 0F 3A 0C /r", "blendps", "Vdq,Wdq,Ib", F_SSE41}, {"66 0F 3A 0D /r", "blendpd", "Vdq,Wdq,Ib", F_SSE41},
+    {"66 0F 3A 0E /r", "pblendw", "Vdq,Wdq,Ib", F_SSE41},
+    {"NP 0F 3A 0F /r", "palignr", "Pq,Qq,Ib", F_SSSE3}, {"66 0F 3A 0F /r", "palignr", "Vdq,Wdq,Ib", F_SSSE3},
+    {"66 0F 3A 14 /r", "pextrb", "Eb,Vdq,Ib", F_SSE41}, {"66 0F 3A 15 /r", "pextrw", "Ew,Vdq,Ib", F_SSE41},
+    {"66 0F 3A 16 /r", "pextrd|pextrd|pextrq", "Ey,Vdq,Ib", F_SSE41},
+    {"66 0F 3A 17 /r", "extractps", "Ed,Vdq,Ib", F_SSE41},
+    {"66 0F 3A 20 /r", "pinsrb", "Vdq,Eb,Ib", F_SSE41}, {"66 0F 3A 21 /r", "insertps", "Vdq,Wd,Ib", F_SSE41},
+    {"66 0F 3A 22 /r", "pinsrd|pinsrd|pinsrq", "Vdq,Ey,Ib", F_SSE41},
+    {"66 0F 3A 40 /r", "dpps", "Vdq,Wdq,Ib", F_SSE41}, {"66 0F 3A 41 /r", "dppd", "Vdq,Wdq,Ib", F_SSE41},
+    {"66 0F 3A 42 /r", "mpsadbw", "Vdq,Wdq,Ib", F_SSE41},
+    {"66 0F 3A 44 /r", "pclmulqdq", "Vdq,Wdq,Ib", F_PCLMUL},
+    {"66 0F 3A 60 /r", "pcmpestrm", "Vdq,Wdq,Ib", F_SSE42}, {"66 0F 3A 61 /r", "pcmpestri", "Vdq,Wdq,Ib", F_SSE42},
+    {"66 0F 3A 62 /r", "pcmpistrm", "Vdq,Wdq,Ib", F_SSE42}, {"66 0F 3A 63 /r", "pcmpistri", "Vdq,Wdq,Ib", F_SSE42},
+    {"NP 0F 3A CC /r", "sha1rnds4", "Vdq,Wdq,Ib", F_SHA}, SIP("66 0F 3A CE-CF /r"),
+    {"66 0F 3A DF /r", "aeskeygenassist", "Vdq,Wdq,Ib", F_AES},
 
     // ---- AVX, AVX2, FMA, F16C, AES, GFNI and the AVX-512 opmask instructions (VEX) ----
     // Placeholders as above. Rows without L or W accept both (LIG/WIG).

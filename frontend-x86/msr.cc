@@ -6,6 +6,7 @@
 #include "frontend-x86/cpu_host.h"
 #include "frontend-x86/cpu_model.h"
 #include "frontend-x86/mem_access.h"
+#include "frontend-x86/xsave_layout.h"
 
 namespace vireo::x86 {
 
@@ -19,6 +20,7 @@ enum class Check : u8 {
     Canonical,  // a linear address (SDM Vol. 4: #GP if non-canonical)
     Pat,        // eight valid PAT memory types (SDM Vol. 3A 11.12.2)
     DefType,    // IA32_MTRR_DEF_TYPE: type, FE, E (SDM Vol. 3A 11.11.2.1)
+    Xss,        // IA32_XSS: only supported supervisor components (xsave_layout.h)
 };
 
 struct FieldMsr {
@@ -41,6 +43,7 @@ constexpr FieldMsr kFieldMsrs[] = {
     {MSR_SFMASK, &CpuState::sfmask, Check::Low32, F_SYSCALL},
     {MSR_KERNEL_GS_BASE, &CpuState::kernel_gs_base, Check::Canonical, F_LM},
     {MSR_TSC_AUX, &CpuState::tsc_aux, Check::Low32, F_RDTSCP},
+    {MSR_XSS, &CpuState::xss, Check::Xss, F_XSAVES},
 };
 
 // Read-only MSRs with a fixed value; writing the value they hold is accepted.
@@ -73,6 +76,7 @@ bool value_ok(const CpuState& c, Check k, u64 v) {
         }
         return true;
     case Check::DefType: return (v & ~0xcffull) == 0 && valid_mem_type(v & 0xff);
+    case Check::Xss: return (v & ~xsave_supported_xss(c.features)) == 0;
     }
     return false;
 }

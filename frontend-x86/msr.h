@@ -25,6 +25,7 @@ enum MsrIndex : u32 {
     MSR_MTRR_FIX4K_C0000 = 0x268,  // .. 0x26f
     MSR_PAT = 0x277,
     MSR_MTRR_DEF_TYPE = 0x2ff,
+    MSR_XSS = 0xda0,  // IA32_XSS (SDM Vol. 1 13.3): the supervisor XSAVE components XSAVES saves
     MSR_EFER = 0xc0000080,
     MSR_STAR = 0xc0000081,
     MSR_LSTAR = 0xc0000082,

@@ -185,6 +185,9 @@ public:
     void msr_changed(u32 index, u64 value) override {
         if (msr_changed_hook) msr_changed_hook(index, value);
     }
+    void x87_ferr() override {
+        if (x87_ferr_hook) x87_ferr_hook();
+    }
     void debug_access(u64 lin, unsigned size, bool write) override;
     void shutdown_request(const char* why) override;
     u64 tsc() override;
@@ -196,6 +199,7 @@ public:
     std::function<bool(u32, u64&)> msr_read_hook;
     std::function<bool(u32, u64)> msr_write_hook;
     std::function<void(u32, u64)> msr_changed_hook;
+    std::function<void()> x87_ferr_hook;
 
 private:
     void reset_all();

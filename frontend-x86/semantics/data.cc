@@ -2,6 +2,7 @@
 // MOVBE, SETcc, CMOVcc, LAHF/SAHF, flag bit instructions, ENTER/LEAVE, XLAT, NOP
 // (SDM Vol. 2 instruction pages).
 #include "frontend-x86/semantics/sem_common.h"
+#include "frontend-x86/semantics/x87_common.h"
 
 namespace vireo::x86 {
 
@@ -402,11 +403,10 @@ Handler bind_xlat(const DecodedInsn& d, Op& op) {
 }
 void h_nop(CpuState&, const Op&) {}
 // WAIT/FWAIT: #NM when CR0.MP and CR0.TS are both set (SDM Vol. 3A Table 2-2); then a pending
-// unmasked x87 exception (FSW.ES, bit 7) is #MF when CR0.NE = 1 (SDM Vol. 1 8.7; the CR0.NE = 0
-// FERR#/IRQ 13 path is not modelled, see semantics/x87_common.h).
+// unmasked x87 exception (FSW.ES) is #MF, or FERR# with CR0.NE = 0 (x87_common.h).
 void h_wait(CpuState& c, const Op&) {
     if ((c.cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS)) raise_fault_noerr(c, NM);
-    if ((c.x87.fsw & 0x80) && (c.cr0 & CR0_NE)) raise_fault_noerr(c, MF);
+    x87_pending_error(c);
 }
 Handler bind_wait(const DecodedInsn&, Op&) { return &h_wait; }
 Handler bind_nop(const DecodedInsn&, Op&) { return &h_nop; }

@@ -1,6 +1,7 @@
 // Mnemonic -> binder: joins the semantics files' lists and binds decoded instructions.
 #include <string>
 #include <unordered_map>
+#include "frontend-x86/semantics/crypto_common.h"
 #include "frontend-x86/semantics/sem_common.h"
 #include "frontend-x86/semantics/sse_common.h"
 #include "frontend-x86/semantics/x87_common.h"
@@ -16,11 +17,14 @@ struct Registry {
     std::vector<const SemEntry*> by_row;  // indexed like insn_table().rows: resolved once
     Registry() {
         for (auto list : {sem_alu(), sem_data(), sem_control(), sem_system(), sem_string(), sem_bits(),
-                          sem_sse_move(), sem_sse_int(), sem_sse_state(),
-                          sem_sse_fp_arith(), sem_sse_fp_convert(), sem_x87_arith(), sem_x87_move(),
+                          sem_sse_move(), sem_sse_int(), sem_sse_state(), sem_xsave(),
+                          sem_sse_fp_arith(), sem_sse_fp_convert(), sem_sse3(), sem_ssse3(), sem_sse41_int(),
+                          sem_sse41_fp(), sem_sse42_string(), sem_x87_arith(), sem_x87_move(),
+                          sem_aes(), sem_clmul(), sem_sha(),
                           sem_x87_transcendental()})
             for (const SemEntry& e : list) by_mnemonic.emplace(e.mnemonic, &e);
-        for (const SemEntry& e : sem_mmx()) mmx_by_mnemonic.emplace(e.mnemonic, &e);
+        for (auto list : {sem_mmx(), sem_ssse3_mmx()})
+            for (const SemEntry& e : list) mmx_by_mnemonic.emplace(e.mnemonic, &e);
         const InsnTable& t = insn_table();
         by_row.resize(t.rows.size());
         for (size_t i = 0; i < t.rows.size(); i++) {

@@ -262,10 +262,19 @@ void fxrstor_image(CpuState& c, const u8 img[416], bool wide, unsigned nxmm, boo
 std::span<const SemEntry> sem_sse_move();
 std::span<const SemEntry> sem_sse_int();
 std::span<const SemEntry> sem_sse_state();
+std::span<const SemEntry> sem_xsave();  // xsave.cc: XGETBV/XSETBV and the XSAVE/XRSTOR family
 std::span<const SemEntry> sem_sse_fp_arith();
 std::span<const SemEntry> sem_sse_fp_convert();
+std::span<const SemEntry> sem_sse3();
+std::span<const SemEntry> sem_ssse3();
+std::span<const SemEntry> sem_sse41_int();
+std::span<const SemEntry> sem_sse41_fp();
+std::span<const SemEntry> sem_sse42_string();
+// PEXTRW r/m16, xmm, imm8 (66 0F 3A 15): the "pextrw" entry binds it through this.
+Handler bind_pextrw_0f3a(const DecodedInsn& d, Op& op);
 // The MMX-register forms (mmx.cc), under the same mnemonics as the XMM forms: the registry binds
 // them to the rows with an MMX operand.
 std::span<const SemEntry> sem_mmx();
+std::span<const SemEntry> sem_ssse3_mmx();  // ssse3.cc: PSHUFB mm etc.
 
 }  // namespace vireo::x86

@@ -109,7 +109,12 @@ void h_pextrw(CpuState& c, const Op& o) {
     sse_check(c);
     c.gpr[o.r0] = xmm_lane<u16>(c, o.r1, o.imm & 7);
 }
-Handler bind_pextrw(const DecodedInsn& d, Op& op) { sse_fill(d, op); return &h_pextrw; }
+// 66 0F 3A 15 (SSE4.1) is PEXTRW r/m16, xmm, imm8: sse41_int.cc.
+Handler bind_pextrw(const DecodedInsn& d, Op& op) {
+    if (d.map == Map::M0F3A) return bind_pextrw_0f3a(d, op);
+    sse_fill(d, op);
+    return &h_pextrw;
+}
 // PMOVMSKB r32, xmm: the 16 byte sign bits, zero-extended.
 void h_pmovmskb(CpuState& c, const Op& o) {
     sse_check(c);

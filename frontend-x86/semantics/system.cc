@@ -13,10 +13,6 @@ namespace vireo::x86 {
 
 namespace {
 
-void set_edx_eax(CpuState& c, u64 v) {
-    c.gpr[RAX] = static_cast<u32>(v);
-    c.gpr[RDX] = static_cast<u32>(v >> 32);
-}
 u64 tsc_now(CpuState& c) { return (c.host ? c.host->tsc() : 0) + static_cast<u64>(c.tsc_offset); }
 
 // ---------------------------------------------------------------- privileged, no operands
@@ -163,13 +159,6 @@ void h_mwait(CpuState& c, const Op& o) {
     end_block(c, o.next_rip);
 }
 
-// XGETBV: #UD unless CR4.OSXSAVE; only XCR0 (ECX = 0) exists.
-void h_xgetbv(CpuState& c, const Op&) {
-    if (!(c.cr4 & CR4_OSXSAVE)) raise_ud(c);
-    if (static_cast<u32>(c.gpr[RCX]) != 0) raise_gp0(c);
-    set_edx_eax(c, c.xcr0);
-}
-
 // RDPKRU/WRPKRU (SDM Vol. 2B): #UD unless CR4.PKE; ECX (and for WRPKRU EDX) must be 0, else
 // #GP(0). Any CPL, any mode. The soft TLB caches rights computed with the old PKRU
 // (paging.cc), so a new value drops it; later accesses walk again with the new rights.
@@ -245,7 +234,7 @@ constexpr SemEntry kEntries[] = {
     {"in", bind_in, true}, {"out", bind_out, true},
     // the rest
     {"monitor", plain<&h_nop_sys>, false}, {"mwait", plain<&h_mwait>, true},
-    {"xgetbv", plain<&h_xgetbv>, false}, {"rsm", plain<&h_ud>, false},
+    {"rsm", plain<&h_ud>, false},
     {"rdpkru", plain<&h_rdpkru>, false}, {"wrpkru", plain<&h_wrpkru>, false},
     {"ud0", plain<&h_ud>, false}, {"ud1", plain<&h_ud>, false}, {"ud2", plain<&h_ud>, false},
 };

@@ -11,6 +11,11 @@ inline unsigned iopl_of(const CpuState& c) { return (c.eflags & IOPL) >> 12; }
 inline void require_cpl0(CpuState& c) {
     if (c.cpl != 0) raise_gp0(c);
 }
+// EDX:EAX = v, upper halves of RDX/RAX cleared (RDMSR, RDTSC, XGETBV, ...).
+inline void set_edx_eax(CpuState& c, u64 v) {
+    c.gpr[RAX] = static_cast<u32>(v);
+    c.gpr[RDX] = static_cast<u32>(v >> 32);
+}
 // Instructions that are not recognized in real-address or virtual-8086 mode: #UD.
 inline void require_protected(CpuState& c) {
     if (!c.pe || c.vm86) raise_ud(c);

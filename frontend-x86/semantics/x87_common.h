@@ -4,6 +4,7 @@
 // pointers (8.1.8). The arithmetic itself is the pure f80 softfloat (softfloat/f80.h).
 #pragma once
 #include <cstring>
+#include "frontend-x86/cpu_host.h"
 #include "frontend-x86/semantics/sem_common.h"
 #include "frontend-x86/softfloat/f80.h"
 
@@ -49,11 +50,21 @@ VIREO_ALWAYS_INLINE void fpu_pop(CpuState& c) {
 
 // Before any x87 instruction: #NM when CR0.EM or CR0.TS is set (SDM Vol. 3A Table 2-2); then, for
 // the waiting ones, a pending unmasked exception (FSW.ES) is reported first (Vol. 1 8.7): #MF
-// when CR0.NE = 1. With CR0.NE = 0 a PC signals FERR# to the interrupt controller (IRQ 13,
-// Vol. 1 8.7.2, D.2): not modelled; the instruction then runs as if nothing were pending.
+// when CR0.NE = 1. With CR0.NE = 0 the CPU asserts FERR#, which a PC turns into IRQ 13 (Vol. 1
+// 8.7.2, D.2.1), unless IGNNE# is asserted; the instruction then runs, as on QEMU (Vireo does
+// not model the "freeze" until the interrupt arrives). IGNNE# goes away with the error.
+// x87_pending_error is that check alone, shared with WAIT/FWAIT (data.cc).
+VIREO_ALWAYS_INLINE void x87_pending_error(CpuState& c) {
+    if (VIREO_UNLIKELY(c.x87.fsw & FSW_ES)) {
+        if (c.cr0 & CR0_NE) raise_fault_noerr(c, MF);
+        if (!c.ignne && c.host) c.host->x87_ferr();
+    } else {
+        c.ignne = false;
+    }
+}
 VIREO_ALWAYS_INLINE void x87_enter(CpuState& c, bool waiting) {
     if (VIREO_UNLIKELY(c.cr0 & (CR0_EM | CR0_TS))) raise_fault_noerr(c, NM);
-    if (waiting && VIREO_UNLIKELY(c.x87.fsw & FSW_ES) && (c.cr0 & CR0_NE)) raise_fault_noerr(c, MF);
+    if (waiting) x87_pending_error(c);
 }
 
 // Op fields the x87 binders fill: imm2 holds FOP (SDM Vol. 1 8.1.9: the low 3 bits of the first

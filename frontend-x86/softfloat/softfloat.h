@@ -77,6 +77,13 @@ i64 f32_to_i64(u32 a, bool truncate, Env& e);
 i32 f64_to_i32(u64 a, bool truncate, Env& e);
 i64 f64_to_i64(u64 a, bool truncate, Env& e);
 
+// ROUNDPS/ROUNDPD/ROUNDSS/ROUNDSD (SDM Vol. 2B ROUNDPD, Table 4-18): the integral value in the
+// same format, rounded by `mode` (a Round value; env.round is not used). An SNaN raises invalid
+// and is quieted; a changed value raises inexact (the caller drops it for imm8[3] = 1). Zeros,
+// infinities and integral values are returned as they are; DAZ applies to the source.
+u32 f32_round_int(u32 a, u8 mode, Env& e);
+u64 f64_round_int(u64 a, u8 mode, Env& e);
+
 // RCPPS/RSQRTPS approximations (see fp_approx.cc for what Vireo returns and why): no flags,
 // MXCSR is neither read nor written.
 u32 f32_rcp_approx(u32 a);

@@ -22,6 +22,7 @@
 #include "hw/intc/i8259.h"
 #include "hw/intc/ioapic.h"
 #include "hw/isa/ich9_lpc.h"
+#include "hw/misc/fpu_error.h"
 #include "hw/misc/port92.h"
 #include "hw/nvram/fw_cfg.h"
 #include "hw/pci-host/q35_mch.h"
@@ -281,6 +282,9 @@ std::unique_ptr<Machine> create_q35(const VmConfig& cfg) {
     auto p92 = std::make_unique<Port92>();
     p92->on_reset_request = [mp] { mp->request_reset(); };
     m->add_device(std::move(p92));
+    auto fpu_err = std::make_unique<FpuError>();
+    fpu_err->irq13 = isa_irq(13);
+    m->add_device(std::move(fpu_err));
 
     // fw_cfg: what SeaBIOS reads (FIRMWARE.md 1).
     auto fw_dev = std::make_unique<FwCfg>(m->memory());

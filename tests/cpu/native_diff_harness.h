@@ -564,12 +564,18 @@ public:
                           Feature::F_SSE, Feature::F_SSE2, Feature::F_SSE3, Feature::F_SSSE3, Feature::F_SSE41,
                           Feature::F_SSE42, Feature::F_POPCNT, Feature::F_LZCNT, Feature::F_BMI1,
                           Feature::F_BMI2, Feature::F_ADX, Feature::F_MOVBE, Feature::F_CX16,
-                          Feature::F_LAHF64, Feature::F_LM, Feature::F_FXSR, Feature::F_TSC, Feature::F_MSR})
+                          Feature::F_LAHF64, Feature::F_LM, Feature::F_FXSR, Feature::F_TSC, Feature::F_MSR,
+                          Feature::F_AES, Feature::F_PCLMUL, Feature::F_SHA})
             set(c.features, f);
+        // XSAVE as the host's kernel enables it (CR4.OSXSAVE), with the components Vireo has
+        // (x87 and SSE: the XSAVE tests request no others).
+        for (Feature f : {Feature::F_XSAVE, Feature::F_XSAVEOPT, Feature::F_XSAVEC}) set(c.features, f);
         cpu_reset(c);
         host.tracker().add_cpu(&c);
         host.tracker().on_invalidate = [this](u64 p) { cache.invalidate_page(p); };
         make_flat_long_mode(c, host);
+        c.cr4 |= CR4_OSXSAVE;
+        c.xcr0 = 3;
         // 4 KiB pages for [0x600000, 0xA00000) with the two pages around the data area not
         // present, like the native side's PROT_NONE pages.
         constexpr u64 kPt = 0x9000;
