@@ -192,9 +192,9 @@ struct CpuState {
     bool nmi_blocked = false;
     std::atomic<u32> interrupt_request{0};
 
-    // Engine bookkeeping: the op being executed (for precise faults) and the request to leave
-    // the current block after it (a branch, SMC on this block, a mode change).
-    const void* cur_op = nullptr;
+    // Engine bookkeeping: the request to leave the current block after the op being executed
+    // (a branch, SMC on this block, a mode change).
+    u32 tier1_op = 0;  // tier-1 code: index of the op being executed (for precise faults)
     bool block_break = false;
     bool rip_fixup = false;        // block_break came from a side effect: resume at the next insn
     bool jmp_cache_stale = false;  // the TLB was flushed: virtual-PC lookups must be redone

@@ -25,6 +25,10 @@ struct Block {
     // against the new RIP, the mode flags and the cache generation before use.
     Block* succ[2] = {};
     u64 succ_gen = 0;
+    // Tier 1 (jit/tier1.h): executions so far, and the compiled function once there is one.
+    u32 heat = 0;
+    bool tier1_tried = false;
+    u32 (*tier1)(x86::CpuState&) = nullptr;
     std::vector<x86::Op> ops;
     std::vector<x86::DecodedInsn> insns;  // for -d in_asm and the debugger
     std::vector<u8> bytes;                // the guest bytes decoded, for the disassembler

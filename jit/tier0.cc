@@ -194,12 +194,24 @@ void Tier0Engine::execute(Block* b) {
     c_.block_break = false;
     c_.rip_fixup = false;
     const bool tf = c_.eflags & TF;
+    bool compiled = false;
     try {
-        for (;;) {
-            c_.cur_op = op;
-            op->fn(c_, *op);
-            if (VIREO_UNLIKELY(c_.block_break)) break;
-            ++op;
+        CpuState& c = c_;  // a local: the member reference would be reloaded after every call
+        if (b->tier1) {
+            compiled = true;
+            op = first + b->tier1(c);
+        } else {
+            if (tier1_ && !b->tier1_tried && ++b->heat >= hot_after_) {
+                b->tier1_tried = true;
+                b->tier1 = tier1_->compile(b->ops);
+            }
+            // op survives into the handler below (an automatic object keeps its value when an
+            // exception leaves the try block): it names the instruction that faulted.
+            for (;;) {
+                op->fn(c, *op);
+                if (VIREO_UNLIKELY(c.block_break)) break;
+                ++op;
+            }
         }
         if (c_.rip_fixup) {
             c_.rip = op->next_rip;
@@ -222,7 +234,7 @@ void Tier0Engine::execute(Block* b) {
             }
         }
     } catch (const GuestFault& f) {
-        const Op* cur = static_cast<const Op*>(c_.cur_op);
+        const Op* cur = compiled ? first + c_.tier1_op : op;
         c_.rip = cur->rip();
         c_.rip_fixup = false;
         c_.pending_db = 0;  // the faulting instruction did not complete

@@ -3,6 +3,7 @@
 #include <unordered_set>
 #include "frontend-x86/cpu_state.h"
 #include "jit/block.h"
+#include "jit/tier1.h"
 #include "softmmu/code_tracker.h"
 
 namespace vireo::jit {
@@ -42,6 +43,12 @@ public:
     // not checked). With take_irqs false (QEMU's default) no interrupt or event is taken before
     // it; otherwise a pending interrupt is delivered and the step ends at the handler's entry.
     RunExit step(bool take_irqs);
+    // Tier 1: blocks run hot_after times are compiled (synchronously, for now) and run compiled
+    // from then on. nullptr: tier 0 only.
+    void set_tier1(Tier1Compiler* t1, u32 hot_after = 1000) {
+        tier1_ = t1 && t1->available() ? t1 : nullptr;
+        hot_after_ = hot_after;
+    }
 
 private:
     Block* lookup();
@@ -61,6 +68,8 @@ private:
     bool step_mode_ = false;  // lookups ask for one-instruction blocks (step())
     const BreakpointSet* bps_ = nullptr;
     bool watch_ = false;
+    Tier1Compiler* tier1_ = nullptr;
+    u32 hot_after_ = 1000;
     EngineStats stats_;
     std::vector<x86::Op> scratch_ops_;
     std::vector<x86::DecodedInsn> scratch_insns_;

@@ -2,7 +2,7 @@
 # Install the Debian packages Vireo needs to build and test, if any are missing.
 # Idempotent and quiet when everything is present. Debian packages only.
 set -euo pipefail
-PKGS=(cmake ninja-build ccache clang-19 libcapstone-dev nasm binutils
+PKGS=(cmake ninja-build ccache clang-19 llvm-19-dev libcapstone-dev nasm binutils
       libgtest-dev libgmock-dev libbenchmark-dev pkg-config seabios gdb
       acpica-tools cpio xz-utils nlohmann-json3-dev python3)
 case "${1:-}" in

@@ -1,10 +1,12 @@
-// make bench: tier-0 throughput in guest MIPS and translation speed, with the same machine code
+// make bench: tier-0 (and tier-1) throughput in guest MIPS and translation speed, with the same machine code
 // run natively on x86-64 hosts for a ratio measured in the same run. Prints figures; asserts
 // nothing (benchmarks never gate a test run).
 #include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <sys/mman.h>
+#include <cstdlib>
+#include <memory>
 #include <vector>
 #include "jit/tier0.h"
 #include "tests/support/flat_cpu.h"
@@ -87,39 +89,55 @@ double run_native(const Kernel& k, u8* buf) {
 int main(int argc, char** argv) {
     const u64 n = argc > 1 ? std::strtoull(argv[1], nullptr, 0) : 20000000;
     std::printf("Vireo tier-0 benchmark (%llu loop iterations per kernel)\n", static_cast<unsigned long long>(n));
-    std::printf("%-46s %10s %10s %10s\n", "kernel", "guest MIPS", "native MIPS", "slowdown");
+    std::printf("%-46s %10s %10s %10s %10s\n", "kernel", "tier0 MIPS", "tier1 MIPS", "native MIPS",
+                "slowdown (tier 0)");
     // argv[2]: run only the kernel with this index (for profiling one of them).
     const int only = argc > 2 ? std::atoi(argv[2]) : -1;
     int index = -1;
+    // Each kernel runs on tier 0 alone, then with tier 1 (blocks compiled after 100 runs,
+    // synchronously: the compile time is inside the figure).
     for (const Kernel& k : kernels(n)) {
         if (++index, only >= 0 && index != only) continue;
-        FlatRamHost host(16 << 20);
-        CpuState c;
-        test::make_flat_long_mode(c, host);
-        jit::BlockCache cache;
-        host.tracker().on_invalidate = [&](u64 p) { cache.invalidate_page(p); };
-        jit::Tier0Engine eng(c, cache, host.tracker());
-        // Guest: call the kernel from a stub so RET comes back to a HLT.
-        const u64 code = 0x200000, stub = 0x300000;
-        std::memcpy(host.ram() + code, k.code.data(), k.code.size());
-        const u8 call_stub[] = {0xE8, 0xFB, 0xFF, 0xEF, 0xFF, 0xF4};  // call code; hlt
-        std::memcpy(host.ram() + stub, call_stub, sizeof call_stub);
-        c.gpr[RSP] = 0x100000;
-        c.gpr[RCX] = k.rcx;
-        c.gpr[RSI] = 0x400000;
-        c.rip = stub;
-        auto t0 = Clock::now();
-        while (eng.run(~0ull >> 1) != jit::RunExit::Halted) {}
-        double gs = seconds_since(t0);
-        double guest_mips = static_cast<double>(c.insn_count) / gs / 1e6;
+        double mips[2] = {};
+        jit::Tier1Compiler::Stats t1_stats;
+        for (int tier = 0; tier < 2; tier++) {
+            FlatRamHost host(16 << 20);
+            CpuState c;
+            test::make_flat_long_mode(c, host);
+            jit::BlockCache cache;
+            host.tracker().on_invalidate = [&](u64 p) { cache.invalidate_page(p); };
+            jit::Tier0Engine eng(c, cache, host.tracker());
+            std::unique_ptr<jit::Tier1Compiler> t1;
+            if (tier == 1) {
+                t1 = std::make_unique<jit::Tier1Compiler>();
+                eng.set_tier1(t1.get(), 100);
+            }
+            // Guest: call the kernel from a stub so RET comes back to a HLT.
+            const u64 code = 0x200000, stub = 0x300000;
+            std::memcpy(host.ram() + code, k.code.data(), k.code.size());
+            const u8 call_stub[] = {0xE8, 0xFB, 0xFF, 0xEF, 0xFF, 0xF4};  // call code; hlt
+            std::memcpy(host.ram() + stub, call_stub, sizeof call_stub);
+            c.gpr[RSP] = 0x100000;
+            c.gpr[RCX] = k.rcx;
+            c.gpr[RSI] = 0x400000;
+            c.rip = stub;
+            auto t0 = Clock::now();
+            while (eng.run(~0ull >> 1) != jit::RunExit::Halted) {}
+            double gs = seconds_since(t0);
+            mips[tier] = static_cast<double>(c.insn_count) / gs / 1e6;
+            if (t1) t1_stats = t1->stats();
+        }
         double native_mips = 0;
 #if defined(__x86_64__)
         std::vector<u8> buf(1 << 20);
         double ns = run_native(k, buf.data());
         native_mips = ns > 0 ? static_cast<double>(k.rcx * k.insns_per_iter) / ns / 1e6 : 0;
 #endif
-        std::printf("%-46s %10.1f %10.1f %9.1fx\n", k.name, guest_mips, native_mips,
-                    guest_mips > 0 && native_mips > 0 ? native_mips / guest_mips : 0.0);
+        std::printf("%-46s %10.1f %10.1f %10.1f %9.1fx\n", k.name, mips[0], mips[1], native_mips,
+                    mips[0] > 0 && native_mips > 0 ? native_mips / mips[0] : 0.0);
+        std::printf("  tier 1: %llu blocks compiled, %llu not, %.3f s compiling\n",
+                    static_cast<unsigned long long>(t1_stats.compiled),
+                    static_cast<unsigned long long>(t1_stats.failed), t1_stats.seconds);
     }
 
     // Translation speed: straight-line blocks that each run once.

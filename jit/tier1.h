@@ -1,0 +1,41 @@
+// Tier 1 (ARCHITECTURE.md "Execution", "Semantics" (a)): a hot block's ops become one host
+// function. The handlers the block uses are cloned out of the semantics bitcode (the CPU layer
+// compiled by the same clang a second time, jit/CMakeLists.txt), called with each op as a
+// constant and inlined by LLVM, so register numbers, immediates and addressing fold away and
+// nothing is dispatched. Whatever is not inlined calls the native functions of this binary.
+// The only file with LLVM in it is tier1.cc.
+#pragma once
+#include <memory>
+#include <vector>
+#include "frontend-x86/op.h"
+
+namespace vireo::jit {
+
+// Runs ops[0..] like tier 0's loop: before op i it stores i in CpuState::tier1_op (a fault
+// names its instruction), after it stops when block_break is set; returns the index of the op
+// that ended the block.
+using Tier1Fn = u32 (*)(x86::CpuState&);
+
+class Tier1Compiler {
+public:
+    Tier1Compiler();
+    ~Tier1Compiler();
+    // False when tier 1 cannot work here (no symbol table in the binary, no native target).
+    bool available() const;
+    // A function for these ops (a copy of a block's), or nullptr when some handler cannot be
+    // lifted (tier 0 keeps running the block). Call from one thread at a time.
+    Tier1Fn compile(const std::vector<x86::Op>& ops);
+
+    struct Stats {
+        u64 compiled = 0, failed = 0;
+        double seconds = 0;
+    };
+    const Stats& stats() const { return stats_; }
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    Stats stats_;
+};
+
+}  // namespace vireo::jit
