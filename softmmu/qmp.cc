@@ -201,6 +201,7 @@ void QmpServer::send(const Json& msg) {
 void QmpServer::greet() {
     greeted_ = true;
     negotiated_ = false;
+    oob_ = false;
     splitter_.reset();
     send(Json{{"QMP", {{"version", version()}, {"capabilities", Json::array({"oob"})}}}});
 }
@@ -213,6 +214,7 @@ void QmpServer::on_event(ChardevEvent e) {
         break;
     case ChardevEvent::Closed:
         negotiated_ = false;
+        oob_ = false;
         splitter_.reset();
         break;
     case ChardevEvent::FocusOut:
@@ -260,19 +262,23 @@ void QmpServer::handle_text(const std::string& text) {
 void QmpServer::dispatch(const Json& req, Json& reply) {
     // qapi/qmp-dispatch.c's checks, in its order.
     if (!req.is_object()) throw generic("QMP input must be a JSON object");
-    for (const auto& [key, value] : req.items())
-        if (key != "execute" && key != "arguments" && key != "id")
+    // "exec-oob" (out-of-band execution, qmp-spec.txt 2.3.1) is a member only once the "oob"
+    // capability is enabled.
+    for (const auto& [key, value] : req.items()) {
+        if (key == "execute" || (key == "exec-oob" && oob_)) {
+            if (!value.is_string()) throw generic("QMP input member '" + key + "' must be a string");
+        } else if (key == "arguments") {
+            if (!value.is_object()) throw generic("QMP input member 'arguments' must be an object");
+        } else if (key != "id") {
             throw generic("QMP input member '" + key + "' is unexpected");
-    if (!req.contains("execute")) throw generic("QMP input lacks member 'execute'");
-    const Json& name_v = req["execute"];
-    if (!name_v.is_string()) throw generic("QMP input member 'execute' must be a string");
-    const std::string name = name_v.get<std::string>();
-    static const Json kNoArgs = Json::object();
-    const Json* args = &kNoArgs;
-    if (req.contains("arguments")) {
-        args = &req["arguments"];
-        if (!args->is_object()) throw generic("QMP input member 'arguments' must be an object");
+        }
     }
+    const bool oob = req.contains("exec-oob");
+    if (oob && req.contains("execute")) throw generic("QMP input member 'execute' clashes with 'exec-oob'");
+    if (!oob && !req.contains("execute")) throw generic("QMP input lacks member 'execute'");
+    const std::string name = req[oob ? "exec-oob" : "execute"].get<std::string>();
+    static const Json kNoArgs = Json::object();
+    const Json* args = req.contains("arguments") ? &req["arguments"] : &kNoArgs;
     // Capabilities negotiation (qmp-spec.txt 4): only qmp_capabilities until it succeeds.
     if (!negotiated_ && name != "qmp_capabilities")
         throw QmpError("CommandNotFound", "Expecting capabilities negotiation with 'qmp_capabilities'");
@@ -282,6 +288,8 @@ void QmpServer::dispatch(const Json& req, Json& reply) {
     for (const Command& c : commands_)
         if (c.name == name) cmd = &c;
     if (!cmd) throw QmpError("CommandNotFound", "The command " + name + " has not been found");
+    // No Vireo command runs out of band (QEMU's that do are migration and test commands).
+    if (oob) throw generic("The command " + name + " does not support OOB");
 
     for (const auto& [key, value] : args->items()) {
         const Param* p = nullptr;
@@ -306,12 +314,19 @@ void QmpServer::add_command(const std::string& name, std::vector<Param> params, 
 void QmpServer::add_builtins() {
     using P = Param;
     add_command("qmp_capabilities", {{"enable", P::Array, true}}, [](QmpServer& s, const Json& args, Json&) {
-        // "oob" is advertised as QEMU does; commands run in order either way.
+        // "oob" is offered as QEMU does (on a monitor that is not on a mux); enabling it makes
+        // "exec-oob" a valid member, for commands that allow it (none here). An unknown
+        // capability gets QEMU 7.2's message, parameter name included ('null').
+        bool oob = false;
         if (args.contains("enable"))
-            for (const Json& cap : args["enable"])
+            for (const Json& cap : args["enable"]) {
                 if (!cap.is_string() || cap.get<std::string>() != "oob")
-                    throw generic("Parameter 'enable' does not accept value '" + dump(cap, false) + "'");
+                    throw generic("Parameter 'null' does not accept value '" +
+                                  (cap.is_string() ? cap.get<std::string>() : dump(cap, false)) + "'");
+                oob = true;
+            }
         s.negotiated_ = true;
+        s.oob_ = oob;
     });
     add_command("query-version", {}, [](QmpServer&, const Json&, Json& ret) { ret = version(); });
     add_command("query-commands", {}, [](QmpServer& s, const Json&, Json& ret) {

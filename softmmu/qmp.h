@@ -101,6 +101,7 @@ private:
     Chardev* chr_;
     bool pretty_;
     bool negotiated_ = false;
+    bool oob_ = false;  // the client enabled the "oob" capability
     bool greeted_ = false;
     JsonSplitter splitter_;
     std::vector<Command> commands_;

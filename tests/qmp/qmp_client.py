@@ -271,7 +271,22 @@ def run(emu):
         g = s.read_msg()
         expect(g and "QMP" in g, "greeting after reconnect: %r" % g)
         err("after-reconnect", '{"execute": "query-status"}', "CommandNotFound")
+        # Out-of-band execution (qmp-spec.txt 2.3.1, 4.1): "exec-oob" is not a member until the
+        # "oob" capability is enabled; then only commands that allow it run out of band.
+        err("exec-oob-before-negotiation", '{"exec-oob": "query-status", "id": 1}', "GenericError")
+        r = ok("qmp_capabilities.oob", "qmp_capabilities", arguments={"enable": ["oob"]})
+        err("exec-oob-not-allowed", '{"exec-oob": "query-status", "id": "oob1"}', "GenericError")
+        err("exec-oob-unknown", '{"exec-oob": "nosuch", "id": "oob2"}', "CommandNotFound")
+        err("exec-oob-not-string", '{"exec-oob": 1, "id": "oob3"}', "GenericError")
+        err("exec-and-exec-oob", '{"execute": "query-status", "exec-oob": "query-status", "id": 4}', "GenericError")
+        status("query-status.oob-session", "running")
+        s.sock.close()
+        s.sock = s.connect()
+        expect(s.read_msg() is not None, "greeting after the oob session")
+        err("capabilities-bad-enable", '{"execute": "qmp_capabilities", "arguments": {"enable": ["nosuch"]}}',
+            "GenericError")
         ok("qmp_capabilities.reconnect", "qmp_capabilities")
+        err("exec-oob-without-capability", '{"exec-oob": "query-status", "id": 5}', "GenericError")
 
         ok("quit", "quit")
         event("event.shutdown", "SHUTDOWN", {"guest": False, "reason": "host-qmp-quit"})
