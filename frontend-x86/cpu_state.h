@@ -195,6 +195,9 @@ struct CpuState {
     // Engine bookkeeping: the request to leave the current block after the op being executed
     // (a branch, SMC on this block, a mode change).
     u32 tier1_op = 0;  // tier-1 code: index of the op being executed (for precise faults)
+    // A debugger watches memory: implicit accesses (sys_read/sys_write) report to
+    // CpuHost::debug_access too (explicit ones take the MMU_CHECKED path).
+    bool debug_watch = false;
     bool block_break = false;
     bool rip_fixup = false;        // block_break came from a side effect: resume at the next insn
     bool jmp_cache_stale = false;  // the TLB was flushed: virtual-PC lookups must be redone

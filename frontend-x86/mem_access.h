@@ -2,6 +2,7 @@
 // inline fast path; misses and special pages go to the slow path in softmmu/tlb.cc.
 #pragma once
 #include <cstring>
+#include "frontend-x86/cpu_host.h"
 #include "frontend-x86/cpu_state.h"
 #include "frontend-x86/fault.h"
 
@@ -87,10 +88,23 @@ inline u64 mem_probe_write(CpuState& c, u8 seg, u64 ea, unsigned size) {
     return lin;
 }
 
+// An access made with an MMU index other than MMU_CHECKED (which reports by itself): a
+// debugger's watchpoints see it too (CpuState::debug_watch), as QEMU's see every access.
+VIREO_ALWAYS_INLINE void implicit_access(CpuState& c, u64 lin, unsigned size, bool write, u8 mmu_idx) {
+    if (VIREO_UNLIKELY(c.debug_watch) && mmu_idx != MMU_CHECKED) c.host->debug_access(lin, size, write);
+}
+
 // Implicit supervisor-mode accesses (descriptor tables, TSS, IDT: SDM Vol. 3A 4.6).
 template <typename T>
-inline T sys_read(CpuState& c, u64 lin) { return mem_read_lin<T>(c, lin, MMU_KERNEL); }
+inline T sys_read(CpuState& c, u64 lin) {
+    const T v = mem_read_lin<T>(c, lin, MMU_KERNEL);
+    implicit_access(c, lin, sizeof(T), false, MMU_KERNEL);
+    return v;
+}
 template <typename T>
-inline void sys_write(CpuState& c, u64 lin, T v) { mem_write_lin<T>(c, lin, v, MMU_KERNEL); }
+inline void sys_write(CpuState& c, u64 lin, T v) {
+    mem_write_lin<T>(c, lin, v, MMU_KERNEL);
+    implicit_access(c, lin, sizeof(T), true, MMU_KERNEL);
+}
 
 }  // namespace vireo::x86

@@ -37,10 +37,12 @@ struct StackFrame {
         case 4: mem_write_lin<u32>(*cpu, lin, static_cast<u32>(v), mmu); break;
         default: mem_write_lin<u64>(*cpu, lin, v, mmu); break;
         }
+        implicit_access(*cpu, lin, n, true, mmu);  // an event frame on another stack
     }
     // Read the n-byte value `offset` bytes above the current stack pointer.
     u64 peek(u64 offset, unsigned n) const {
         const u64 lin = linear((sp + offset) & mask, n);
+        implicit_access(*cpu, lin, n, false, mmu);
         switch (n) {
         case 2: return mem_read_lin<u16>(*cpu, lin, mmu);
         case 4: return mem_read_lin<u32>(*cpu, lin, mmu);

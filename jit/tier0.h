@@ -38,6 +38,7 @@ public:
     void set_debug(const BreakpointSet* bps, bool watch) {
         bps_ = bps && !bps->empty() ? bps : nullptr;
         watch_ = watch;
+        c_.debug_watch = watch;
     }
     // Runs exactly one instruction (a debugger single-step: a one-instruction block, breakpoints
     // not checked). With take_irqs false (QEMU's default) no interrupt or event is taken before
