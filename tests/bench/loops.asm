@@ -1,5 +1,6 @@
-; Benchmark guest: one CPU-bound loop in 64-bit mode, then isa-debug-exit. Built three times
-; with -DKERNEL=0/1/2 (integer / memory / call-ret), the same loops as tier0_bench.cc, so
+; Benchmark guest: one CPU-bound loop in 64-bit mode, then isa-debug-exit. Built four times
+; with -DKERNEL=0/1/2/3 (integer / memory / call-ret / scalar SSE2 floating point), the same
+; loops as tier0_bench.cc, so
 ; Vireo and QEMU run identical guest code: tools/bench-vs-qemu times both.
 %include "long_mode.inc"
 bits 32
@@ -39,13 +40,28 @@ long64:
         mov [rsi + rdi], rax
         dec rcx
         jnz .l
-%else
+%elif KERNEL == 2
 .l:     call .f
         dec rcx
         jnz .l
         jmp .done
 .f:     inc rax
         ret
+%else
+        mov rax, cr0
+        and eax, ~(1 << 2)          ; EM = 0
+        or eax, 1 << 1              ; MP = 1
+        mov cr0, rax
+        mov rax, cr4
+        or eax, (1 << 9) | (1 << 10) ; OSFXSR, OSXMMEXCPT
+        mov cr4, rax
+        mov rax, 0x3ff8000000000000 ; 1.5
+        movq xmm2, rax
+.l:     cvtsi2sd xmm1, rcx
+        mulsd xmm1, xmm2
+        addsd xmm0, xmm1
+        dec rcx
+        jnz .l
 %endif
 .done:
         mov al, 0

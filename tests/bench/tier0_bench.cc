@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <memory>
 #include <vector>
+#include "frontend-x86/cpu_model.h"
 #include "jit/tier0.h"
 #include "tests/support/flat_cpu.h"
 
@@ -61,6 +62,14 @@ std::vector<Kernel> kernels(u64 n) {
           0x48, 0xFF, 0xC0,                    // F: inc rax
           0xC3},                               // ret
          n, 5},
+        {"scalar SSE2 FP loop (cvtsi2sd/mulsd/addsd)",
+         {0xF2, 0x48, 0x0F, 0x2A, 0xC9,        // L: cvtsi2sd xmm1, rcx
+          0xF2, 0x0F, 0x59, 0xCA,              // mulsd xmm1, xmm2
+          0xF2, 0x0F, 0x58, 0xC1,              // addsd xmm0, xmm1
+          0x48, 0xFF, 0xC9,                    // dec rcx
+          0x75, 0xEE,                          // jnz L
+          0xC3},
+         n, 5},
     };
 }
 
@@ -103,6 +112,7 @@ int main(int argc, char** argv) {
         for (int tier = 0; tier < 2; tier++) {
             FlatRamHost host(16 << 20);
             CpuState c;
+            cpu_apply_model(c, *find_cpu_model("max"));  // SSE2 and the rest decode
             test::make_flat_long_mode(c, host);
             jit::BlockCache cache;
             host.tracker().on_invalidate = [&](u64 p) { cache.invalidate_page(p); };
@@ -141,7 +151,7 @@ int main(int argc, char** argv) {
     }
 
     // Translation speed: straight-line blocks that each run once.
-    if (only < 0 || only == 3) {
+    if (only < 0 || only == 4) {
         FlatRamHost host(64 << 20);
         CpuState c;
         test::make_flat_long_mode(c, host);
