@@ -26,6 +26,8 @@ struct Block {
     Block* succ[2] = {};
     u64 succ_gen = 0;
     // Tier 1 (jit/tier1.h): executions so far, and the compiled function once there is one.
+    // serial tells this translation from a later one of the same code (BlockCache::insert).
+    u64 serial = 0;
     u32 heat = 0;
     bool tier1_tried = false;
     u32 (*tier1)(x86::CpuState&) = nullptr;
@@ -46,6 +48,11 @@ public:
         if (!graveyard_.empty()) graveyard_.clear();
     }
     u64 generation() const { return gen_; }
+    // The block filed under serial's key if it is still that very translation.
+    Block* find_serial(u64 phys, u64 pc, u32 flags, u64 serial) const {
+        Block* b = find(phys, pc, flags);
+        return b && b->valid && b->serial == serial ? b : nullptr;
+    }
     size_t size() const { return map_.size(); }
 
 private:
@@ -61,6 +68,7 @@ private:
     std::unordered_map<u64, std::vector<Block*>> by_page_;
     std::vector<std::unique_ptr<Block>> graveyard_;
     u64 gen_ = 0;
+    u64 next_serial_ = 1;
 };
 
 }  // namespace vireo::jit

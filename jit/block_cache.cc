@@ -10,6 +10,7 @@ Block* BlockCache::find(u64 phys, u64 pc, u32 flags) const {
 
 Block* BlockCache::insert(std::unique_ptr<Block> b) {
     Block* raw = b.get();
+    raw->serial = next_serial_++;
     by_page_[raw->phys & ~0xfffull].push_back(raw);
     if (raw->phys_page2 != ~0ull) by_page_[raw->phys_page2].push_back(raw);
     auto& slot = map_[Key{raw->phys, raw->pc, raw->flags}];

@@ -203,7 +203,8 @@ void Tier0Engine::execute(Block* b) {
         } else {
             if (tier1_ && !b->tier1_tried && ++b->heat >= hot_after_) {
                 b->tier1_tried = true;
-                b->tier1 = tier1_->compile(b->ops);
+                if (tier1_async_) tier1_->submit({b->phys, b->pc, b->serial, b->flags}, b->ops);
+                else b->tier1 = tier1_->compile(b->ops);
             }
             // op survives into the handler below (an automatic object keeps its value when an
             // exception leaves the try block): it names the instruction that faulted.
@@ -276,6 +277,15 @@ bool Tier0Engine::take_interrupts() {
     return false;
 }
 
+// Compiled code from the tier-1 thread goes to its block if that translation is still the
+// current one (not dropped by self-modifying code or a flush meanwhile).
+void Tier0Engine::install_tier1() {
+    tier1_done_.clear();
+    tier1_->poll(tier1_done_);
+    for (const Tier1Compiler::Done& d : tier1_done_)
+        if (Block* b = cache_.find_serial(d.id.phys, d.id.pc, d.id.flags, d.id.serial)) b->tier1 = d.fn;
+}
+
 bool Tier0Engine::at_breakpoint() const {
     const u64 lin = c_.long64 ? c_.rip : static_cast<u32>(c_.seg[CS].base + c_.rip);
     return bps_->count(lin) != 0;
@@ -318,6 +328,7 @@ RunExit Tier0Engine::run(u64 max_insns) {
     force_single_ = force_single_ || log_cpu;
     for (;;) {
         cache_.collect();
+        if (tier1_ && tier1_->pending()) install_tier1();
         if (c_.interrupt_request.load(std::memory_order_relaxed)) {
             if (c_.interrupt_request & IRQ_EXIT) {
                 c_.interrupt_request.fetch_and(~IRQ_EXIT);

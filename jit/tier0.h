@@ -44,11 +44,13 @@ public:
     // not checked). With take_irqs false (QEMU's default) no interrupt or event is taken before
     // it; otherwise a pending interrupt is delivered and the step ends at the handler's entry.
     RunExit step(bool take_irqs);
-    // Tier 1: blocks run hot_after times are compiled (synchronously, for now) and run compiled
-    // from then on. nullptr: tier 0 only.
-    void set_tier1(Tier1Compiler* t1, u32 hot_after = 1000) {
+    // Tier 1: blocks run hot_after times are compiled, and run compiled from then on; async:
+    // on the compiler's thread (the block keeps running on tier 0 meanwhile), else at once.
+    // nullptr: tier 0 only.
+    void set_tier1(Tier1Compiler* t1, u32 hot_after = 1000, bool async = false) {
         tier1_ = t1 && t1->available() ? t1 : nullptr;
         hot_after_ = hot_after;
+        tier1_async_ = async;
     }
 
 private:
@@ -71,6 +73,9 @@ private:
     bool watch_ = false;
     Tier1Compiler* tier1_ = nullptr;
     u32 hot_after_ = 1000;
+    bool tier1_async_ = false;
+    std::vector<Tier1Compiler::Done> tier1_done_;
+    void install_tier1();
     EngineStats stats_;
     std::vector<x86::Op> scratch_ops_;
     std::vector<x86::DecodedInsn> scratch_insns_;

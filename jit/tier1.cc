@@ -1,7 +1,12 @@
 #include "jit/tier1.h"
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -260,9 +265,64 @@ Tier1Fn Tier1Compiler::Impl::compile(const std::vector<x86::Op>& ops) {
     return sym->toPtr<Tier1Fn>();
 }
 
+// The compile thread: a queue in, a list out, one mutex; LLVM is used by this thread alone.
+struct Tier1Compiler::Worker {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<std::pair<BlockId, std::vector<x86::Op>>> queue;
+    std::vector<Done> done;
+    std::atomic<bool> has_done{false};
+    bool stop = false;
+    std::thread thread;
+};
+
 Tier1Compiler::Tier1Compiler() : impl_(std::make_unique<Impl>()) {}
-Tier1Compiler::~Tier1Compiler() = default;
+Tier1Compiler::~Tier1Compiler() {
+    if (!worker_) return;
+    {
+        std::lock_guard lock(worker_->mu);
+        worker_->stop = true;
+    }
+    worker_->cv.notify_one();
+    worker_->thread.join();
+}
 bool Tier1Compiler::available() const { return impl_->ok; }
+
+void Tier1Compiler::submit(const BlockId& id, std::vector<x86::Op> ops) {
+    if (!worker_) {
+        worker_ = std::make_unique<Worker>();
+        worker_->thread = std::thread([this] {
+            Worker& w = *worker_;
+            std::unique_lock lock(w.mu);
+            for (;;) {
+                w.cv.wait(lock, [&] { return w.stop || !w.queue.empty(); });
+                if (w.stop) return;
+                auto [id, ops] = std::move(w.queue.front());
+                w.queue.pop_front();
+                lock.unlock();
+                Tier1Fn fn = compile(ops);  // stats_ is written by this thread only while async
+                lock.lock();
+                w.done.push_back({id, fn});
+                w.has_done.store(true, std::memory_order_release);
+            }
+        });
+    }
+    {
+        std::lock_guard lock(worker_->mu);
+        worker_->queue.emplace_back(id, std::move(ops));
+    }
+    worker_->cv.notify_one();
+}
+
+bool Tier1Compiler::pending() const { return worker_ && worker_->has_done.load(std::memory_order_acquire); }
+
+void Tier1Compiler::poll(std::vector<Done>& out) {
+    if (!pending()) return;
+    std::lock_guard lock(worker_->mu);
+    out.insert(out.end(), worker_->done.begin(), worker_->done.end());
+    worker_->done.clear();
+    worker_->has_done.store(false, std::memory_order_relaxed);
+}
 
 Tier1Fn Tier1Compiler::compile(const std::vector<x86::Op>& ops) {
     const auto t0 = std::chrono::steady_clock::now();

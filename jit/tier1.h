@@ -23,8 +23,24 @@ public:
     // False when tier 1 cannot work here (no symbol table in the binary, no native target).
     bool available() const;
     // A function for these ops (a copy of a block's), or nullptr when some handler cannot be
-    // lifted (tier 0 keeps running the block). Call from one thread at a time.
+    // lifted (tier 0 keeps running the block). Synchronous; not to be mixed with submit().
     Tier1Fn compile(const std::vector<x86::Op>& ops);
+
+    // Background compilation (ARCHITECTURE.md: the vCPU never waits for LLVM): submit() queues
+    // a copy of the ops with the block's identity and returns at once; a worker thread
+    // compiles; poll() hands back what is done (fn nullptr: could not be compiled), for
+    // whichever engine asks (the block cache is shared). pending() is cheap.
+    struct BlockId {
+        u64 phys, pc, serial;
+        u32 flags;
+    };
+    struct Done {
+        BlockId id;
+        Tier1Fn fn;
+    };
+    void submit(const BlockId& id, std::vector<x86::Op> ops);
+    void poll(std::vector<Done>& out);
+    bool pending() const;
 
     struct Stats {
         u64 compiled = 0, failed = 0;
@@ -34,7 +50,9 @@ public:
 
 private:
     struct Impl;
+    struct Worker;
     std::unique_ptr<Impl> impl_;
+    std::unique_ptr<Worker> worker_;  // started by the first submit()
     Stats stats_;
 };
 

@@ -95,6 +95,13 @@ void Machine::set_serial(unsigned n, Chardev* c) {
     serials_[n] = c;
 }
 
+bool Machine::enable_tier1(u32 hot_after) {
+    if (!tier1_) tier1_ = std::make_unique<jit::Tier1Compiler>();
+    if (!tier1_->available()) return false;
+    for (Vcpu& v : cpus_) v.engine->set_tier1(tier1_.get(), hot_after, true);
+    return true;
+}
+
 x86::CpuState& Machine::add_cpu(const x86::FeatureSet& features) {
     Vcpu v;
     v.state = std::make_unique<x86::CpuState>();

@@ -163,6 +163,9 @@ public:
     std::function<bool(RgbImage& out, std::string& err)> screen;
     // `info jit`: the execution engines' counters, summed over the vCPUs, as name/value rows.
     std::vector<std::pair<std::string, u64>> jit_stats() const;
+    // Tier 1 for every vCPU (-accel tcg,tier1=on): blocks run hot_after times are compiled on a
+    // background thread. False when tier 1 cannot work in this binary.
+    bool enable_tier1(u32 hot_after);
     // The gdbstub started by -gdb/-s or the monitor's gdbserver (softmmu/gdbstub.h), or nullptr.
     GdbStub* gdbstub = nullptr;
     // Detach a chardev nobody uses any more (a stopped gdbserver): it gets no more input and is
@@ -224,6 +227,7 @@ private:
     std::unique_ptr<AddressSpace> mem_as_, io_as_;
     CodePageTracker tracker_;
     jit::BlockCache cache_;
+    std::unique_ptr<jit::Tier1Compiler> tier1_;  // outlives the engines (declared before them)
     std::vector<Vcpu> cpus_;
     std::vector<std::unique_ptr<Device>> devices_;
     std::vector<std::unique_ptr<Chardev>> chardevs_;

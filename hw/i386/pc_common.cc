@@ -27,6 +27,16 @@ void create_cpus(Machine& m, const VmConfig& cfg) {
         x86::cpu_apply_model(c, *model);
         m.reset_cpu(c);  // again: the model sets the reset signature
     }
+    // -accel tcg,tier1=on[,tier1-threshold=N]: Vireo's tier 1 (jit/tier1.h), off by default.
+    for (const KeyValues& a : cfg.accels) {
+        if (a.get_or("accel", "") != "tcg") continue;
+        if (!a.get_bool("tier1", false)) break;
+        const u64 hot = a.get_number("tier1-threshold", 50000);
+        if (hot == 0 || hot > 0xffffffffu) throw OptionError("-accel tcg: tier1-threshold must be 1 to 4294967295");
+        if (!m.enable_tier1(static_cast<u32>(hot)))
+            throw OptionError("-accel tcg,tier1=on: tier 1 cannot run in this binary (no symbol table?)");
+        break;
+    }
 }
 
 void add_user_devices(Machine& m, const VmConfig& cfg, PciBus* pci, const IsaIrqs& isa_irqs) {

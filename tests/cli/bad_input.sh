@@ -34,6 +34,7 @@ bad "" -cpu nosuchcpu -kernel "$DEMO"
 bad "" -device nosuchdevice
 bad "" -device isa-debug-exit,iobase=0x10000
 bad "" -d nosuchitem
+bad "tier1-threshold must be" -accel tcg,tier1=on,tier1-threshold=0 -kernel "$DEMO"
 bad "could not open" -kernel "$tmp/missing.elf"
 bad "not a Linux bzImage, a Multiboot kernel or a PVH ELF" -kernel "$tmp/junk.bin"
 bad "" -initrd "$tmp/junk.bin"

@@ -3,7 +3,9 @@
 // call/return code, and precise faults (the faulting instruction's RIP, earlier instructions
 // done, later ones not).
 #include <gtest/gtest.h>
+#include <chrono>
 #include <cstring>
+#include <thread>
 #include <memory>
 #include <vector>
 
@@ -62,6 +64,44 @@ TEST(Tier1, SameStateAsTier0) {
     EXPECT_EQ(a.c.insn_count, b.c.insn_count);
     EXPECT_EQ(std::memcmp(a.host.ram() + kBuf, b.host.ram() + kBuf, 4096), 0);
     EXPECT_EQ(a.c.gpr[RCX], 0u);  // the loop ran to its end
+}
+
+// Background compilation: the loop keeps running on tier 0 while the worker compiles; the
+// compiled blocks are installed between blocks and the end state is still tier 0's.
+TEST(Tier1, BackgroundCompileInstallsAndAgrees) {
+    jit::Tier1Compiler t1;
+    ASSERT_TRUE(t1.available());
+    Tier1Run a(kLoop, nullptr);
+    FlatRamHost host{16 << 20};
+    CpuState c;
+    test::make_flat_long_mode(c, host);
+    jit::BlockCache cache;
+    host.tracker().on_invalidate = [&](u64 p) { cache.invalidate_page(p); };
+    jit::Tier0Engine eng(c, cache, host.tracker());
+    eng.set_tier1(&t1, 10, true);
+    std::memcpy(host.ram() + kCode, kLoop.data(), kLoop.size());
+    for (unsigned i = 0; i < 4096; i++) host.ram()[kBuf + i] = static_cast<u8>(i * 7);
+    c.gpr[RSP] = 0x100000;
+    c.gpr[RSI] = kBuf;
+    c.gpr[RCX] = 1000;
+    c.rip = kCode;
+    while (eng.run(1 << 24) != jit::RunExit::Halted) {}
+    for (int r = 0; r < 16; r++) EXPECT_EQ(a.c.gpr[r], c.gpr[r]) << "gpr " << r;
+    EXPECT_EQ(read_rflags(a.c), read_rflags(c));
+    EXPECT_EQ(std::memcmp(a.host.ram() + kBuf, host.ram() + kBuf, 4096), 0);
+    // Run the loop again until the compiled code is in: it must be, eventually (up to ~20 s:
+    // the first compile loads the semantics bitcode).
+    bool installed = false;
+    for (int round = 0; round < 2000 && !installed; round++) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        c.halted = false;
+        c.gpr[RCX] = 1000;
+        c.rip = kCode;
+        while (eng.run(1 << 24) != jit::RunExit::Halted) {}
+        jit::Block* b = cache.find(kCode, kCode, jit::block_flags(c));
+        installed = b && b->tier1;
+    }
+    EXPECT_TRUE(installed);
 }
 
 TEST(Tier1, FaultsArePrecise) {
