@@ -60,6 +60,23 @@ SelfSymbols::SelfSymbols() {
     for (const std::string& n : ambiguous) by_name_.erase(n);
 }
 
+bool SelfSymbols::binary_has_symtab() {
+    std::FILE* f = std::fopen("/proc/self/exe", "rb");
+    if (!f) return false;
+    Elf64_Ehdr eh;
+    bool found = false;
+    if (std::fread(&eh, sizeof eh, 1, f) == 1 && std::memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
+        eh.e_ident[EI_CLASS] == ELFCLASS64 && std::fseek(f, static_cast<long>(eh.e_shoff), SEEK_SET) == 0) {
+        for (unsigned i = 0; i < eh.e_shnum && !found; i++) {
+            Elf64_Shdr s;
+            if (std::fread(&s, sizeof s, 1, f) != 1) break;
+            found = s.sh_type == SHT_SYMTAB;
+        }
+    }
+    std::fclose(f);
+    return found;
+}
+
 const std::string* SelfSymbols::name_at(const void* addr) const {
     auto it = by_addr_.find(reinterpret_cast<u64>(addr));
     return it == by_addr_.end() ? nullptr : &it->second;

@@ -11,6 +11,8 @@ class SelfSymbols {
 public:
     // Reads /proc/self/exe; empty when it has no symbol table (a stripped binary).
     SelfSymbols();
+    // Whether /proc/self/exe has a symbol table at all (reads the section headers only).
+    static bool binary_has_symtab();
     // The name of the function starting at addr; nullptr when unknown or when several local
     // functions share the name (the bitcode could not tell them apart).
     const std::string* name_at(const void* addr) const;

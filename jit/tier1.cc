@@ -276,7 +276,7 @@ struct Tier1Compiler::Worker {
     std::thread thread;
 };
 
-Tier1Compiler::Tier1Compiler() : impl_(std::make_unique<Impl>()) {}
+Tier1Compiler::Tier1Compiler() : available_(SelfSymbols::binary_has_symtab()) {}
 Tier1Compiler::~Tier1Compiler() {
     if (!worker_) return;
     {
@@ -286,7 +286,6 @@ Tier1Compiler::~Tier1Compiler() {
     worker_->cv.notify_one();
     worker_->thread.join();
 }
-bool Tier1Compiler::available() const { return impl_->ok; }
 
 void Tier1Compiler::submit(const BlockId& id, std::vector<x86::Op> ops) {
     if (!worker_) {
@@ -326,7 +325,8 @@ void Tier1Compiler::poll(std::vector<Done>& out) {
 
 Tier1Fn Tier1Compiler::compile(const std::vector<x86::Op>& ops) {
     const auto t0 = std::chrono::steady_clock::now();
-    Tier1Fn f = impl_->compile(ops);
+    if (!impl_) impl_ = std::make_unique<Impl>();
+    Tier1Fn f = available_ ? impl_->compile(ops) : nullptr;
     stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     (f ? stats_.compiled : stats_.failed)++;
     return f;

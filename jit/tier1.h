@@ -20,8 +20,9 @@ class Tier1Compiler {
 public:
     Tier1Compiler();
     ~Tier1Compiler();
-    // False when tier 1 cannot work here (no symbol table in the binary, no native target).
-    bool available() const;
+    // False when tier 1 cannot work here (no symbol table in the binary). LLVM and the
+    // semantics bitcode are loaded by the first compile, on the thread that compiles.
+    bool available() const { return available_; }
     // A function for these ops (a copy of a block's), or nullptr when some handler cannot be
     // lifted (tier 0 keeps running the block). Synchronous; not to be mixed with submit().
     Tier1Fn compile(const std::vector<x86::Op>& ops);
@@ -51,7 +52,8 @@ public:
 private:
     struct Impl;
     struct Worker;
-    std::unique_ptr<Impl> impl_;
+    bool available_;
+    std::unique_ptr<Impl> impl_;  // made by the first compile()
     std::unique_ptr<Worker> worker_;  // started by the first submit()
     Stats stats_;
 };
