@@ -323,6 +323,10 @@ void Tier1Compiler::poll(std::vector<Done>& out) {
     worker_->has_done.store(false, std::memory_order_relaxed);
 }
 
+void Tier1Compiler::prepare() {
+    if (!impl_) impl_ = std::make_unique<Impl>();
+}
+
 Tier1Fn Tier1Compiler::compile(const std::vector<x86::Op>& ops) {
     const auto t0 = std::chrono::steady_clock::now();
     if (!impl_) impl_ = std::make_unique<Impl>();

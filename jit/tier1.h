@@ -23,6 +23,9 @@ public:
     // False when tier 1 cannot work here (no symbol table in the binary). LLVM and the
     // semantics bitcode are loaded by the first compile, on the thread that compiles.
     bool available() const { return available_; }
+    // Loads LLVM, the symbol table and the bitcode now instead of at the first compile (for
+    // benchmarks that should not time it). On the thread that will compile.
+    void prepare();
     // A function for these ops (a copy of a block's), or nullptr when some handler cannot be
     // lifted (tier 0 keeps running the block). Synchronous; not to be mixed with submit().
     Tier1Fn compile(const std::vector<x86::Op>& ops);

@@ -120,6 +120,7 @@ int main(int argc, char** argv) {
             std::unique_ptr<jit::Tier1Compiler> t1;
             if (tier == 1) {
                 t1 = std::make_unique<jit::Tier1Compiler>();
+                t1->prepare();  // LLVM's start-up is not part of the figure
                 eng.set_tier1(t1.get(), 100);
             }
             // Guest: call the kernel from a stub so RET comes back to a HLT.
