@@ -175,7 +175,7 @@ Block* Tier0Engine::lookup() {
     return b;
 }
 
-void Tier0Engine::execute(Block* b) {
+VIREO_ALWAYS_INLINE void Tier0Engine::execute(Block* b) {
     const Op* first = b->ops.data();
     const Op* op = first;
     // Debugger watchpoints: data accesses go through the checked slow path (CpuHost::debug_access).
