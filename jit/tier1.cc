@@ -299,7 +299,7 @@ void Tier1Compiler::submit(const BlockId& id, std::vector<x86::Op> ops) {
                 auto [id, ops] = std::move(w.queue.front());
                 w.queue.pop_front();
                 lock.unlock();
-                Tier1Fn fn = compile(ops);  // stats_ is written by this thread only while async
+                Tier1Fn fn = compile(ops);
                 lock.lock();
                 w.done.push_back({id, fn});
                 w.has_done.store(true, std::memory_order_release);
@@ -331,8 +331,9 @@ Tier1Fn Tier1Compiler::compile(const std::vector<x86::Op>& ops) {
     const auto t0 = std::chrono::steady_clock::now();
     if (!impl_) impl_ = std::make_unique<Impl>();
     Tier1Fn f = available_ ? impl_->compile(ops) : nullptr;
-    stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    (f ? stats_.compiled : stats_.failed)++;
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
+    nanos_.fetch_add(static_cast<u64>(ns.count()), std::memory_order_relaxed);
+    (f ? compiled_ : failed_).fetch_add(1, std::memory_order_relaxed);
     return f;
 }
 

@@ -5,6 +5,7 @@
 // nothing is dispatched. Whatever is not inlined calls the native functions of this binary.
 // The only file with LLVM in it is tier1.cc.
 #pragma once
+#include <atomic>
 #include <memory>
 #include <vector>
 #include "frontend-x86/op.h"
@@ -50,7 +51,11 @@ public:
         u64 compiled = 0, failed = 0;
         double seconds = 0;
     };
-    const Stats& stats() const { return stats_; }
+    // A snapshot; safe while the compile thread runs.
+    Stats stats() const {
+        return {compiled_.load(std::memory_order_relaxed), failed_.load(std::memory_order_relaxed),
+                static_cast<double>(nanos_.load(std::memory_order_relaxed)) * 1e-9};
+    }
 
 private:
     struct Impl;
@@ -58,7 +63,7 @@ private:
     bool available_;
     std::unique_ptr<Impl> impl_;  // made by the first compile()
     std::unique_ptr<Worker> worker_;  // started by the first submit()
-    Stats stats_;
+    std::atomic<u64> compiled_{0}, failed_{0}, nanos_{0};
 };
 
 }  // namespace vireo::jit

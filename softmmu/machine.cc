@@ -87,6 +87,10 @@ std::vector<std::pair<std::string, u64>> Machine::jit_stats() const {
         {"insns_retired", retired},
         {"block_cache_size", cache_.size()},
         {"block_cache_generation", cache_.generation()},
+        // Tier 1 (-accel tcg,tier1=on): blocks compiled, blocks that could not be, time spent.
+        {"tier1_compiled", tier1_ ? tier1_->stats().compiled : 0},
+        {"tier1_failed", tier1_ ? tier1_->stats().failed : 0},
+        {"tier1_compile_ms", tier1_ ? static_cast<u64>(tier1_->stats().seconds * 1000) : 0},
     };
 }
 
