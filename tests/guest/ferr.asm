@@ -9,25 +9,7 @@
 
 test_main:
         SET_GATE32 0x2d, irq13_handler, GATE_INT32      ; slave base 0x28 + IR5
-        ; 8259 pair: master base 0x20 (cascade on IR2), slave base 0x28; only IR2 and IR13.
-        mov al, 0x11
-        out 0x20, al
-        out 0xa0, al
-        mov al, 0x20
-        out 0x21, al
-        mov al, 0x28
-        out 0xa1, al
-        mov al, 0x04
-        out 0x21, al
-        mov al, 0x02
-        out 0xa1, al
-        mov al, 0x01
-        out 0x21, al
-        out 0xa1, al
-        mov al, 0xfb
-        out 0x21, al
-        mov al, 0xdf
-        out 0xa1, al
+        PIC_INIT 0xfb, 0xdf             ; only IR2 (the cascade) and IR13 (slave IR5)
 
         mov eax, cr0
         and eax, ~((1 << 2) | (1 << 3) | (1 << 5))      ; EM=0, TS=0, NE=0

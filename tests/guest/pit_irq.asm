@@ -10,26 +10,7 @@ TICKS   equ 20
 
 test_main:
         SET_GATE32 0x20, tick_handler, GATE_INT32
-        ; PIC master: ICW1 (edge, cascade, ICW4), ICW2 vector base 0x20, ICW3 slave on IR2,
-        ; ICW4 8086 mode; mask everything but IR0. Slave: base 0x28, all masked.
-        mov al, 0x11
-        out 0x20, al
-        out 0xa0, al
-        mov al, 0x20
-        out 0x21, al
-        mov al, 0x28
-        out 0xa1, al
-        mov al, 0x04
-        out 0x21, al
-        mov al, 0x02
-        out 0xa1, al
-        mov al, 0x01
-        out 0x21, al
-        out 0xa1, al
-        mov al, 0xff
-        out 0xa1, al
-        mov al, 0xfe
-        out 0x21, al
+        PIC_INIT 0xfe, 0xff             ; master: only IR0; slave: all masked
         ; PIT channel 0, lobyte/hibyte, mode 2, binary: 1193 counts = ~1 kHz.
         mov al, 0x34
         out 0x43, al
