@@ -75,12 +75,14 @@ ModelFlagSet flags_of(std::initializer_list<ModelFlag> list) {
 std::vector<CpuModel> build_models() {
     // What every model advertises: the instructions and architectural features implemented
     // today: x87, MMX, FXSR, SSE, SSE2 and SSE3 are complete (issue "FPU and SIMD"; QEMU's
-    // qemu64 has SSE3 = PNI); SSSE3, SSE4.1 and SSE4.2 are too but only "max" reports them, as
-    // in QEMU; so does XSAVE (XSAVEOPT/XSAVEC/XSAVES, x87 and SSE components). AVX, MONITOR,
-    // VMX/SVM, ... are not implemented, so they are absent.
+    // qemu64 has SSE3 = PNI). SSSE3, SSE4.1, SSE4.2, POPCNT, MOVBE and RDRAND are too, but
+    // only "max" reports them, as in QEMU 7.2 (query-cpu-model-expansion of qemu64); so do
+    // AES/PCLMUL/SHA, XSAVE (XSAVEOPT/XSAVEC/XSAVES) and AVX (the VEX.128/VEX.256 forms,
+    // semantics/avx_*.cc, with the XSAVE AVX component). AVX2, FMA, F16C, MONITOR, VMX/SVM,
+    // ... are not implemented, so they are absent.
     const std::initializer_list<Feature> base = {
         F_BASE, F_TSC, F_MSR, F_CX8, F_SEP, F_CMOV, F_CLFLUSH, F_SYSCALL, F_LM, F_LAHF64,
-        F_CX16, F_POPCNT, F_MOVBE, F_RDRAND, F_X87, F_MMX, F_FXSR, F_SSE, F_SSE2, F_SSE3};
+        F_CX16, F_X87, F_MMX, F_FXSR, F_SSE, F_SSE2, F_SSE3};
     const std::initializer_list<ModelFlag> base_flags = {MF_PSE, MF_PAE, MF_APIC, MF_MTRR, MF_PGE,
                                                          MF_PAT, MF_PSE36, MF_NX};
     std::vector<CpuModel> v;
@@ -101,9 +103,9 @@ std::vector<CpuModel> build_models() {
     m.family = 6, m.model = 6, m.stepping = 3;  // QEMU's TCG "max"
     m.brand = "QEMU TCG CPU version 2.5+";
     for (Feature f : {F_BMI1, F_BMI2, F_ADX, F_LZCNT, F_RDSEED, F_RDTSCP, F_FSGSBASE, F_SMAP,
-                      F_INVPCID, F_RDPID, F_PKU, F_SSSE3, F_SSE41, F_SSE42,
+                      F_INVPCID, F_RDPID, F_PKU, F_SSSE3, F_SSE41, F_SSE42, F_POPCNT, F_MOVBE, F_RDRAND,
                       F_AES, F_PCLMUL, F_SHA,
-                      F_XSAVE, F_XSAVEOPT, F_XSAVEC, F_XSAVES})
+                      F_XSAVE, F_XSAVEOPT, F_XSAVEC, F_XSAVES, F_AVX})
         set(m.features, f);
     m.flags |= flags_of({MF_SMEP, MF_PCID, MF_LA57, MF_X2APIC, MF_TSC_DEADLINE});
     m.virt_bits = 57;  // 5-level paging: QEMU reports 57 linear-address bits with la57

@@ -58,6 +58,7 @@ u8 imm_bytes(const OperandSpec& o, const DecodedInsn& d) {
         default: return 0;
         }
     case OpKind::O: return d.addrsize;
+    case OpKind::L: return 1;  // VEX is4: the register in imm8[7:4] (SDM Vol. 2A 2.3.x)
     case OpKind::A: return d.opsize == 2 ? 2 : 4;  // plus the 2-byte selector (imm2)
     default: return 0;
     }

@@ -1,4 +1,4 @@
-// AES-NI, legacy-SSE forms (SDM Vol. 2A AESDEC, AESDECLAST, AESENC, AESENCLAST, AESIMC,
+// AES-NI, legacy-SSE and VEX.128 forms (SDM Vol. 2A AESDEC, AESDECLAST, AESENC, AESENCLAST, AESIMC,
 // AESKEYGENASSIST): one round of the cipher or of the equivalent inverse cipher on the state in
 // xmm1 with the round key in xmm2/m128, InvMixColumns of a round key, and the key-expansion
 // assist.
@@ -156,6 +156,13 @@ constexpr SemEntry kEntries[] = {
     {"aesdeclast", xmm_form::bind<v_aesdec<true>>, false},
     {"aesimc", xmm_form::bind<v_aesimc>, false},
     {"aeskeygenassist", xmm_form::bind_i<v_aeskeygenassist>, false},
+    // VEX.128 (AES + AVX).
+    {"vaesenc", xmm_form::bind_vex<Feature::F_AES, v_aesenc<false>>, false},
+    {"vaesenclast", xmm_form::bind_vex<Feature::F_AES, v_aesenc<true>>, false},
+    {"vaesdec", xmm_form::bind_vex<Feature::F_AES, v_aesdec<false>>, false},
+    {"vaesdeclast", xmm_form::bind_vex<Feature::F_AES, v_aesdec<true>>, false},
+    {"vaesimc", xmm_form::bind_vex<Feature::F_AES, v_aesimc>, false},
+    {"vaeskeygenassist", xmm_form::bind_vex_i<Feature::F_AES, v_aeskeygenassist>, false},
 };
 
 }  // namespace

@@ -1,4 +1,4 @@
-// PCLMULQDQ, legacy-SSE form (SDM Vol. 2B PCLMULQDQ): the carry-less (GF(2)[x]) product of one
+// PCLMULQDQ, legacy-SSE and VEX.128 forms (SDM Vol. 2B PCLMULQDQ): the carry-less (GF(2)[x]) product of one
 // quadword of xmm1 and one of xmm2/m128 into all 128 bits of xmm1. imm8[0] selects xmm1's
 // quadword, imm8[4] the source's; the other imm8 bits are ignored. Shifts and XORs only (no
 // host carry-less multiply), so it runs on any host.
@@ -27,6 +27,7 @@ void v_pclmulqdq(V128& d, const V128& s, u8 imm) {
 
 constexpr SemEntry kEntries[] = {
     {"pclmulqdq", xmm_form::bind_i<v_pclmulqdq>, false},
+    {"vpclmulqdq", xmm_form::bind_vex_i<Feature::F_PCLMUL, v_pclmulqdq>, false},  // VEX.128 (+ AVX)
 };
 
 }  // namespace

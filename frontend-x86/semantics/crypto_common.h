@@ -8,7 +8,7 @@
 // The SHA forms take it at any alignment (Aligned = false; why: sha.cc). The CPUID gate (AES,
 // PCLMULQDQ, SHA) is the decoder's, from the table row's feature.
 #pragma once
-#include "frontend-x86/semantics/sse_common.h"
+#include "frontend-x86/semantics/avx_common.h"
 
 namespace vireo::x86 {
 
@@ -42,6 +42,37 @@ void hi(CpuState& c, const Op& o) {
 template <FnI F, bool Aligned = true>
 Handler bind_i(const DecodedInsn& d, Op& op) {
     return sse_fill(d, op) ? &hi<F, true, Aligned> : &hi<F, false, Aligned>;
+}
+
+// The VEX.128 forms (VAESENC xmm1, xmm2, xmm3/m128, VPCLMULQDQ, ...: SDM Vol. 2A AESENC "VEX.128
+// encoded version"): xmm1 = F(VEX.vvvv, xmm3/m128), any alignment, bits 255:128 zeroed. VAESIMC
+// and VAESKEYGENASSIST have no vvvv (reserved: the row has no H operand). Their rows carry the
+// AVX feature; the instruction's own CPUID flag (Need) is checked first (#UD before #NM).
+template <Feature Need, Fn F, bool Mem>
+void hv(CpuState& c, const Op& o) {
+    if (VIREO_UNLIKELY(!has(c.features, Need))) raise_ud(c);
+    vex_check(c);
+    const V128 s = vsrc<16, Mem>(c, o).half(0);
+    V128 d = xmm_get(c, o.r2);
+    F(d, s);
+    vex_set<16>(c, o.r0, d);
+}
+template <Feature Need, FnI F, bool Mem>
+void hvi(CpuState& c, const Op& o) {
+    if (VIREO_UNLIKELY(!has(c.features, Need))) raise_ud(c);
+    vex_check(c);
+    const V128 s = vsrc<16, Mem>(c, o).half(0);
+    V128 d = xmm_get(c, o.r2);
+    F(d, s, static_cast<u8>(o.imm));
+    vex_set<16>(c, o.r0, d);
+}
+template <Feature Need, Fn F>
+Handler bind_vex(const DecodedInsn& d, Op& op) {
+    return vex_pick(d, op, &hv<Need, F, false>, &hv<Need, F, true>, nullptr, nullptr);
+}
+template <Feature Need, FnI F>
+Handler bind_vex_i(const DecodedInsn& d, Op& op) {
+    return vex_pick(d, op, &hvi<Need, F, false>, &hvi<Need, F, true>, nullptr, nullptr);
 }
 }  // namespace xmm_form
 

@@ -1,6 +1,7 @@
 // Mnemonic -> binder: joins the semantics files' lists and binds decoded instructions.
 #include <string>
 #include <unordered_map>
+#include "frontend-x86/semantics/avx_common.h"
 #include "frontend-x86/semantics/crypto_common.h"
 #include "frontend-x86/semantics/sem_common.h"
 #include "frontend-x86/semantics/sse_common.h"
@@ -21,7 +22,7 @@ struct Registry {
                           sem_sse_fp_arith(), sem_sse_fp_convert(), sem_sse3(), sem_ssse3(), sem_sse41_int(),
                           sem_sse41_fp(), sem_sse42_string(), sem_x87_arith(), sem_x87_move(),
                           sem_aes(), sem_clmul(), sem_sha(),
-                          sem_x87_transcendental()})
+                          sem_x87_transcendental(), sem_avx_move(), sem_avx_fp(), sem_avx_convert(), sem_avx_int()})
             for (const SemEntry& e : list) by_mnemonic.emplace(e.mnemonic, &e);
         for (auto list : {sem_mmx(), sem_ssse3_mmx()})
             for (const SemEntry& e : list) mmx_by_mnemonic.emplace(e.mnemonic, &e);

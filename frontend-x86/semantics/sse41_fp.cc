@@ -54,14 +54,6 @@ Handler bind_round(const DecodedInsn& d, Op& op) {
 // applied to the step) and the earlier steps' masked ones; a later step's are never raised
 // (as the host: e.g. an unmasked overflow in a product, then inf + -inf in the sum, reports
 // OE|PE, not IE).
-VIREO_ALWAYS_INLINE void dp_step(CpuState& c, sf::Env& e, u8& done) {
-    if (VIREO_UNLIKELY(e.flags & ~(c.mxcsr >> 7) & 0x3f)) {
-        c.mxcsr |= done;
-        fp_commit(c, e.flags);  // raises #XM/#UD
-    }
-    done |= e.flags;
-    e.flags = 0;
-}
 template <typename T, bool Mem>
 void h_dp(CpuState& c, const Op& o) {
     sse_check(c);
@@ -72,17 +64,17 @@ void h_dp(CpuState& c, const Op& o) {
     u8 done = 0;
     T t[n];
     for (unsigned i = 0; i < n; i++) t[i] = ((o.imm >> (4 + i)) & 1) ? fp_mul<T>(d.get<T>(i), s.get<T>(i), e) : T(0);
-    dp_step(c, e, done);
+    fp_step(c, e, done);
     T sum;
     if constexpr (n == 4) {
         const T lo = fp_add<T>(t[0], t[1], e);
         const T hi = fp_add<T>(t[2], t[3], e);
-        dp_step(c, e, done);
+        fp_step(c, e, done);
         sum = fp_add<T>(lo, hi, e);
     } else {
         sum = fp_add<T>(t[0], t[1], e);
     }
-    dp_step(c, e, done);
+    fp_step(c, e, done);
     V128 r;
     for (unsigned i = 0; i < n; i++) r.set<T>(i, ((o.imm >> i) & 1) ? sum : T(0));
     c.mxcsr |= done;

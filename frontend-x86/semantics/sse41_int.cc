@@ -4,11 +4,11 @@
 // BLENDPS/BLENDPD, PBLENDVB/BLENDVPS/BLENDVPD (mask in XMM0), PEXTRB/W/D/Q, EXTRACTPS,
 // PINSRB/D/Q, INSERTPS. None of these raise SIMD floating-point exceptions (BLENDPS, INSERTPS
 // and EXTRACTPS move bits). m128 operands are 16-byte aligned (exception type 4) unless noted.
-#include "frontend-x86/semantics/sse_common.h"
+#include "frontend-x86/semantics/sse_int_lanes.h"
 
 namespace vireo::x86 {
 namespace {
-using lane::sat;
+using namespace lane;
 
 using VecOp = void (*)(V128& d, const V128& s);
 using VecOpI = void (*)(V128& d, const V128& s, u8 imm);
@@ -34,54 +34,9 @@ void h_veci(CpuState& c, const Op& o) {
 template <VecOpI F>
 Handler bind_veci(const DecodedInsn& d, Op& op) { return sse_fill(d, op) ? &h_veci<F, true> : &h_veci<F, false>; }
 
-// ---------------------------------------------------------------- element-wise
-#define LANE_OP(name, T, expr)                                                  \
-    void name(V128& d, const V128& s) {                                         \
-        for (unsigned i = 0; i < 16 / sizeof(T); i++) {                         \
-            const T a = d.get<T>(i), b = s.get<T>(i);                           \
-            d.set<T>(i, static_cast<T>(expr));                                  \
-        }                                                                       \
-    }
-LANE_OP(v_pminsb, i8, std::min(a, b)) LANE_OP(v_pmaxsb, i8, std::max(a, b))
-LANE_OP(v_pminsd, i32, std::min(a, b)) LANE_OP(v_pmaxsd, i32, std::max(a, b))
-LANE_OP(v_pminuw, u16, std::min(a, b)) LANE_OP(v_pmaxuw, u16, std::max(a, b))
-LANE_OP(v_pminud, u32, std::min(a, b)) LANE_OP(v_pmaxud, u32, std::max(a, b))
-LANE_OP(v_pmulld, u32, u64(a) * b)  // the low 32 bits of the product (sign does not matter)
-LANE_OP(v_pcmpeqq, u64, a == b ? ~0ull : 0)
-LANE_OP(v_pcmpgtq, i64, a > b ? -1 : 0)
-#undef LANE_OP
+// The element-wise helpers, PMOVSX/ZX, MPSADBW and the imm8 blends are in sse_int_lanes.h
+// (shared with avx_int.cc).
 
-// PMULDQ: the signed product of the even doublewords into each quadword.
-void v_pmuldq(V128& d, const V128& s) {
-    for (unsigned i = 0; i < 2; i++) d.set<i64>(i, i64(d.get<i32>(2 * i)) * s.get<i32>(2 * i));
-}
-// PACKUSDW: signed doublewords to unsigned words with saturation, destination first.
-void v_packusdw(V128& d, const V128& s) {
-    V128 r;
-    for (unsigned i = 0; i < 4; i++) {
-        r.set<u16>(i, sat<u16>(i64(d.get<i32>(i))));
-        r.set<u16>(4 + i, sat<u16>(i64(s.get<i32>(i))));
-    }
-    d = r;
-}
-// PHMINPOSUW: the smallest unsigned source word in word 0, its index (the lowest on ties) in
-// bits 18:16, the rest zero.
-void v_phminposuw(V128& d, const V128& s) {
-    unsigned idx = 0;
-    for (unsigned i = 1; i < 8; i++)
-        if (s.get<u16>(i) < s.get<u16>(idx)) idx = i;
-    V128 r{};
-    r.set<u16>(0, s.get<u16>(idx));
-    r.set<u16>(1, static_cast<u16>(idx));
-    d = r;
-}
-// PMOVSX/PMOVZX: the low 16 / sizeof(To) elements of type From, sign- or zero-extended.
-template <typename From, typename To>
-void v_pmovx(V128& d, const V128& s) {
-    V128 r;
-    for (unsigned i = 0; i < 16 / sizeof(To); i++) r.set<To>(i, static_cast<To>(s.get<From>(i)));
-    d = r;
-}
 // PMOVSX/PMOVZX read only the bytes they extend (m64/m32/m16, no alignment rule).
 template <typename From, typename To, bool Mem>
 void h_pmovx(CpuState& c, const Op& o) {
@@ -103,29 +58,6 @@ Handler bind_pmovx(const DecodedInsn& d, Op& op) {
     return sse_fill(d, op) ? &h_pmovx<From, To, true> : &h_pmovx<From, To, false>;
 }
 
-// MPSADBW (SDM Vol. 2B MPSADBW): eight sums of absolute differences between the source's
-// 4-byte block imm8[1:0] and the destination's 4-byte windows starting at 4 * imm8[2] + i.
-void v_mpsadbw(V128& d, const V128& s, u8 imm) {
-    const unsigned so = 4 * (imm & 3), doff = 4 * ((imm >> 2) & 1);
-    V128 r;
-    for (unsigned i = 0; i < 8; i++) {
-        unsigned sum = 0;
-        for (unsigned j = 0; j < 4; j++) {
-            const int a = d.b[doff + i + j], b = s.b[so + j];
-            sum += static_cast<unsigned>(a > b ? a - b : b - a);
-        }
-        r.set<u16>(i, static_cast<u16>(sum));
-    }
-    d = r;
-}
-
-// ---------------------------------------------------------------- blends
-// PBLENDW/BLENDPS/BLENDPD: element i from the source where imm8 bit i is set.
-template <typename T>
-void v_blend_imm(V128& d, const V128& s, u8 imm) {
-    for (unsigned i = 0; i < 16 / sizeof(T); i++)
-        if ((imm >> i) & 1) d.set<T>(i, s.get<T>(i));
-}
 // PBLENDVB/BLENDVPS/BLENDVPD xmm1, xmm2/m128, <XMM0>: element i from the source where the sign
 // bit of XMM0's element i is set.
 template <typename T, bool Mem>

@@ -4,7 +4,9 @@
 // string lengths are found (explicit in rAX/rDX, implicit at the first null element) and where
 // the result goes (an index in ECX, a mask in XMM0). The m128 operand has no alignment rule
 // (SDM Vol. 1 12.10.3: the SSE4.2 string instructions do not require 16-byte alignment).
-#include "frontend-x86/semantics/sse_common.h"
+// The VEX.128 forms (VPCMPESTRI etc., AVX) are the same handlers with the VEX checks and a
+// VLMAX-zeroing XMM0 write.
+#include "frontend-x86/semantics/avx_common.h"
 
 namespace vireo::x86 {
 namespace {
@@ -99,9 +101,12 @@ VIREO_ALWAYS_INLINE unsigned implicit_len(const V128& v, unsigned fmt) {
 // Explicit: lengths from rAX/rDX; Index: ECX = the least (imm8[6] = 0) or most significant set
 // bit of IntRes2, n if none; Mask: XMM0 = IntRes2 as bits (imm8[6] = 0) or as elements of all
 // ones.
-template <bool Explicit, bool Index, bool Wide, bool Mem>
+// Vex: the VEX.128 forms (VPCMPESTRI etc., AVX): the VEX exception checks, and the XMM0
+// result zeroes bits 255:128 (avx_common.h vex_set).
+template <bool Explicit, bool Index, bool Wide, bool Mem, bool Vex>
 void h_pcmpstr(CpuState& c, const Op& o) {
-    sse_check(c);
+    if constexpr (Vex) vex_check(c);
+    else sse_check(c);
     const V128 b = Mem ? read_m128<false>(c, o) : xmm_get(c, o.r1);
     const V128 a = xmm_get(c, o.r0);
     const u8 imm = static_cast<u8>(o.imm);
@@ -124,21 +129,26 @@ void h_pcmpstr(CpuState& c, const Op& o) {
                 else m.set<u16>(i, 0xffff);
             }
         }
-        xmm_set(c, 0, m);
+        if constexpr (Vex) vex_set<16>(c, 0, m);
+        else xmm_set(c, 0, m);
     }
     str_flags(c, r, len1, len2);
 }
-template <bool Explicit, bool Index>
+template <bool Explicit, bool Index, bool Vex = false>
 Handler bind_pcmpstr(const DecodedInsn& d, Op& op) {
     const bool mem = sse_fill(d, op);
-    if (Explicit && d.rex_w)  // REX.W: the lengths are |RAX| and |RDX|
-        return mem ? &h_pcmpstr<Explicit, Index, true, true> : &h_pcmpstr<Explicit, Index, true, false>;
-    return mem ? &h_pcmpstr<Explicit, Index, false, true> : &h_pcmpstr<Explicit, Index, false, false>;
+    if (Vex && d.vvvv) return &h_vex_ud;  // VEX.vvvv reserved
+    // REX.W / VEX.W (64-bit mode): the lengths are |RAX| and |RDX|.
+    if (Explicit && (Vex ? d.opsize == 8 : d.rex_w))
+        return mem ? &h_pcmpstr<Explicit, Index, true, true, Vex> : &h_pcmpstr<Explicit, Index, true, false, Vex>;
+    return mem ? &h_pcmpstr<Explicit, Index, false, true, Vex> : &h_pcmpstr<Explicit, Index, false, false, Vex>;
 }
 
 constexpr SemEntry kEntries[] = {
     {"pcmpestrm", bind_pcmpstr<true, false>, false}, {"pcmpestri", bind_pcmpstr<true, true>, false},
     {"pcmpistrm", bind_pcmpstr<false, false>, false}, {"pcmpistri", bind_pcmpstr<false, true>, false},
+    {"vpcmpestrm", bind_pcmpstr<true, false, true>, false}, {"vpcmpestri", bind_pcmpstr<true, true, true>, false},
+    {"vpcmpistrm", bind_pcmpstr<false, false, true>, false}, {"vpcmpistri", bind_pcmpstr<false, true, true>, false},
 };
 
 }  // namespace

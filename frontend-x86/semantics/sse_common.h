@@ -217,6 +217,34 @@ void v_pack(V128& d, const V128& s) {
     }
     d = r;
 }
+// 128-bit only (the VEX.256 forms apply them to each 128-bit lane).
+// PSLLDQ/PSRLDQ: whole-register byte shifts; counts above 15 clear the register.
+template <bool Left>
+void v_byteshift(V128& d, u64 count) {
+    V128 r{};
+    const unsigned n = count > 16 ? 16 : static_cast<unsigned>(count);
+    if (Left) std::memcpy(r.b + n, d.b, 16 - n);
+    else std::memcpy(r.b, d.b + n, 16 - n);
+    d = r;
+}
+
+inline void v_pshufd(V128& d, const V128& s, u8 imm) {
+    for (unsigned i = 0; i < 4; i++) d.set<u32>(i, s.get<u32>((imm >> (2 * i)) & 3));
+}
+inline void v_shufps(V128& d, const V128& s, u8 imm) {
+    V128 r;
+    r.set<u32>(0, d.get<u32>(imm & 3));
+    r.set<u32>(1, d.get<u32>((imm >> 2) & 3));
+    r.set<u32>(2, s.get<u32>((imm >> 4) & 3));
+    r.set<u32>(3, s.get<u32>((imm >> 6) & 3));
+    d = r;
+}
+inline void v_shufpd(V128& d, const V128& s, u8 imm) {
+    V128 r;
+    r.set<u64>(0, d.get<u64>(imm & 1));
+    r.set<u64>(1, s.get<u64>((imm >> 1) & 1));
+    d = r;
+}
 }  // namespace lane
 
 // ---- SIMD floating point (sse_fp_*.cc) ----
@@ -242,6 +270,26 @@ VIREO_ALWAYS_INLINE void fp_commit(CpuState& c, u8 flags) {
     }
     c.mxcsr |= flags;
 }
+// One step of a multi-step operation (DPPS/DPPD, sse41_fp.cc; VDPPS, avx_fp.cc): fault with
+// this step's flags and the earlier steps' (done) when one is unmasked, else collect them.
+VIREO_ALWAYS_INLINE void fp_step(CpuState& c, softfloat::Env& e, u8& done) {
+    if (VIREO_UNLIKELY(e.flags & ~(c.mxcsr >> 7) & 0x3f)) {
+        c.mxcsr |= done;
+        fp_commit(c, e.flags);  // raises #XM/#UD
+    }
+    done |= e.flags;
+    e.flags = 0;
+}
+// Element conversions with one signature, D F(S bits, Env&) (sse_fp_convert.cc, avx_convert.cc).
+inline u64 cv_f32_f64(u32 a, softfloat::Env& e) { return softfloat::f32_to_f64(a, e); }
+inline u32 cv_f64_f32(u64 a, softfloat::Env& e) { return softfloat::f64_to_f32(a, e); }
+inline u32 cv_i32_f32(u32 a, softfloat::Env& e) { return softfloat::i32_to_f32(static_cast<i32>(a), e); }
+inline u64 cv_i32_f64(u32 a, softfloat::Env& e) { return softfloat::i32_to_f64(static_cast<i32>(a), e); }
+template <bool T>
+inline u32 cv_f32_i32(u32 a, softfloat::Env& e) { return static_cast<u32>(softfloat::f32_to_i32(a, T, e)); }
+template <bool T>
+inline u32 cv_f64_i32(u64 a, softfloat::Env& e) { return static_cast<u32>(softfloat::f64_to_i32(a, T, e)); }
+
 // A scalar memory operand (m32/m64) as the low element of a V128 (the rest zero).
 template <typename T>
 VIREO_ALWAYS_INLINE V128 read_scalar(CpuState& c, const Op& o) {

@@ -9,15 +9,7 @@ namespace vireo::x86 {
 namespace {
 namespace sf = softfloat;
 
-// Element conversions with one signature: D F(S bits, Env&).
-u64 cv_f32_f64(u32 a, sf::Env& e) { return sf::f32_to_f64(a, e); }
-u32 cv_f64_f32(u64 a, sf::Env& e) { return sf::f64_to_f32(a, e); }
-u32 cv_i32_f32(u32 a, sf::Env& e) { return sf::i32_to_f32(static_cast<i32>(a), e); }
-u64 cv_i32_f64(u32 a, sf::Env& e) { return sf::i32_to_f64(static_cast<i32>(a), e); }
-template <bool T>
-u32 cv_f32_i32(u32 a, sf::Env& e) { return static_cast<u32>(sf::f32_to_i32(a, T, e)); }
-template <bool T>
-u32 cv_f64_i32(u64 a, sf::Env& e) { return static_cast<u32>(sf::f64_to_i32(a, T, e)); }
+// The element conversions (cv_*) are in sse_common.h (shared with avx_convert.cc).
 
 // dst element i = F(src element i) for i < N. The source is an xmm register or memory of
 // SrcBytes (16: aligned m128). Zero: the destination's other elements are zeroed (CVTPD2PS,

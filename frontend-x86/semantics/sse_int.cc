@@ -67,34 +67,7 @@ Handler bind_shift(const DecodedInsn& d, Op& op) {
     return sse_fill(d, op) ? &h_shift<F, true> : &h_shift<F, false>;
 }
 
-// ---------------------------------------------------------------- 128-bit only
-// PSLLDQ/PSRLDQ: whole-register byte shifts; counts above 15 clear the register.
-template <bool Left>
-void v_byteshift(V128& d, u64 count) {
-    V128 r{};
-    const unsigned n = count > 16 ? 16 : static_cast<unsigned>(count);
-    if (Left) std::memcpy(r.b + n, d.b, 16 - n);
-    else std::memcpy(r.b, d.b + n, 16 - n);
-    d = r;
-}
-
-void v_pshufd(V128& d, const V128& s, u8 imm) {
-    for (unsigned i = 0; i < 4; i++) d.set<u32>(i, s.get<u32>((imm >> (2 * i)) & 3));
-}
-void v_shufps(V128& d, const V128& s, u8 imm) {
-    V128 r;
-    r.set<u32>(0, d.get<u32>(imm & 3));
-    r.set<u32>(1, d.get<u32>((imm >> 2) & 3));
-    r.set<u32>(2, s.get<u32>((imm >> 4) & 3));
-    r.set<u32>(3, s.get<u32>((imm >> 6) & 3));
-    d = r;
-}
-void v_shufpd(V128& d, const V128& s, u8 imm) {
-    V128 r;
-    r.set<u64>(0, d.get<u64>(imm & 1));
-    r.set<u64>(1, s.get<u64>((imm >> 1) & 1));
-    d = r;
-}
+// PSLLDQ/PSRLDQ, PSHUFD, SHUFPS/SHUFPD: sse_common.h (shared with the VEX forms, avx_*.cc).
 // ---------------------------------------------------------------- PINSRW / PEXTRW / PMOVMSKB
 // PINSRW xmm, r32/m16, imm8: word imm8[2:0] <- the low word of the source.
 template <bool Mem>

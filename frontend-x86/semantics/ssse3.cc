@@ -4,78 +4,13 @@
 // 16 for xmm): the SDM gives both widths one Operation section. The MMX forms register under
 // the same mnemonics through sem_ssse3_mmx() (the registry binds them to the P/Q/N rows).
 #include "frontend-x86/semantics/mmx_common.h"
+#include "frontend-x86/semantics/sse_int_lanes.h"
 
 namespace vireo::x86 {
 namespace {
-using lane::sat;
+using namespace lane;
 
-// PSHUFB: byte i = 0 if the control byte's bit 7 is set, else d[ctl & (N - 1)].
-template <unsigned N>
-void v_pshufb(V128& d, const V128& s) {
-    V128 r{};
-    for (unsigned i = 0; i < N; i++) r.b[i] = (s.b[i] & 0x80) ? 0 : d.b[s.b[i] & (N - 1)];
-    d = r;
-}
-// PHADD/PHSUB (Sub: d[2i] - d[2i+1]), saturating for the SW forms: the destination's pairs
-// fill the low half of the result, the source's the high half.
-template <unsigned N, typename T, bool Sub, bool Sat>
-void v_phorizontal(V128& d, const V128& s) {
-    constexpr unsigned n = N / sizeof(T);
-    V128 r{};
-    for (unsigned i = 0; i < n; i++) {
-        const V128& x = i < n / 2 ? d : s;
-        const unsigned j = 2 * (i % (n / 2));
-        const i64 a = x.get<T>(j), b = x.get<T>(j + 1);
-        const i64 v = Sub ? a - b : a + b;
-        r.set<T>(i, Sat ? static_cast<T>(sat<T>(v)) : static_cast<T>(v));
-    }
-    d = r;
-}
-// PMADDUBSW: unsigned destination bytes times signed source bytes, adjacent products added
-// into signed words with saturation.
-template <unsigned N>
-void v_pmaddubsw(V128& d, const V128& s) {
-    for (unsigned i = 0; i < N / 2; i++) {
-        const int v = int(d.b[2 * i]) * int(s.get<i8>(2 * i)) + int(d.b[2 * i + 1]) * int(s.get<i8>(2 * i + 1));
-        d.set<i16>(i, sat<i16>(v));
-    }
-}
-// PMULHRSW: ((d * s >> 14) + 1) >> 1, bits 16:1 of the rounded product.
-template <unsigned N>
-void v_pmulhrsw(V128& d, const V128& s) {
-    for (unsigned i = 0; i < N / 2; i++) {
-        const i32 p = i32(d.get<i16>(i)) * i32(s.get<i16>(i));
-        d.set<u16>(i, static_cast<u16>(static_cast<u32>((p >> 14) + 1) >> 1));
-    }
-}
-// PSIGN: negate, zero or keep each destination element by the source element's sign.
-template <unsigned N, typename T>
-void v_psign(V128& d, const V128& s) {
-    using S = SignedOf<T>;
-    for (unsigned i = 0; i < N / sizeof(T); i++) {
-        const S b = s.get<S>(i);
-        const T a = d.get<T>(i);
-        d.set<T>(i, b < 0 ? static_cast<T>(T(0) - a) : b == 0 ? T(0) : a);
-    }
-}
-// PABS: the unsigned absolute value of each source element (-128 -> 0x80).
-template <unsigned N, typename T>
-void v_pabs(V128& d, const V128& s) {
-    using S = SignedOf<T>;
-    for (unsigned i = 0; i < N / sizeof(T); i++) {
-        const T a = s.get<T>(i);
-        d.set<T>(i, static_cast<S>(a) < 0 ? static_cast<T>(T(0) - a) : a);
-    }
-}
-// PALIGNR: the 2N-byte concatenation destination:source shifted right by imm8 bytes, the low N
-// bytes kept (bytes beyond the concatenation are zero, so imm8 >= 2N gives zero).
-template <unsigned N>
-void v_palignr(V128& d, const V128& s, u8 imm) {
-    u8 cat[2 * N];
-    std::memcpy(cat, s.b, N);
-    std::memcpy(cat + N, d.b, N);
-    for (unsigned i = 0; i < N; i++) d.b[i] = imm + i < 2 * N ? cat[imm + i] : 0;
-}
+// The lane helpers (v_pshufb ... v_palignr) are in sse_int_lanes.h (shared with avx_int.cc).
 
 // ---- XMM forms: xmm = F(xmm, xmm/m128), the m128 16-byte aligned (exception type 4).
 using VecOp = void (*)(V128& d, const V128& s);

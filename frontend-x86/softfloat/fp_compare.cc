@@ -37,24 +37,22 @@ Rel compare(B abits, B bbits, bool signaling, Env& e) {
     return order(a, b);
 }
 
-// SDM Vol. 2A CMPPS Table 3-1 (imm8[2:0], legacy SSE): EQ_OQ, LT_OS, LE_OS, UNORD_Q, NEQ_UQ,
-// NLT_US, NLE_US, ORD_Q. The LT/LE/NLT/NLE predicates signal on QNaNs.
+// SDM Vol. 2A CMPPS Table 3-1 "Comparison Predicate": imm8[4:0] (legacy SSE passes imm8[2:0],
+// the VEX forms all 32). Per predicate, which relations make it true (bit 0 less, 1 equal,
+// 2 greater, 3 unordered: the Rel order) and whether a QNaN signals invalid. Predicates 16-31
+// are 0-15 with the signaling choice inverted (EQ_OS, LT_OQ, ...).
+constexpr u8 kPredTrue[16] = {
+    0b0010 /*EQ_OQ*/,  0b0001 /*LT_OS*/,  0b0011 /*LE_OS*/, 0b1000 /*UNORD_Q*/,
+    0b1101 /*NEQ_UQ*/, 0b1110 /*NLT_US*/, 0b1100 /*NLE_US*/, 0b0111 /*ORD_Q*/,
+    0b1010 /*EQ_UQ*/,  0b1001 /*NGE_US*/, 0b1011 /*NGT_US*/, 0b0000 /*FALSE_OQ*/,
+    0b0101 /*NEQ_OQ*/, 0b0110 /*GE_OS*/,  0b0100 /*GT_OS*/,  0b1111 /*TRUE_UQ*/};
+constexpr u16 kPredSignals = 0b0110011001100110;  // 1, 2, 5, 6, 9, 10, 13, 14
 template <typename B>
 bool predicate(B a, B b, unsigned pred, Env& e) {
-    pred &= 7;
-    const bool signaling = pred == 1 || pred == 2 || pred == 5 || pred == 6;
+    pred &= 31;
+    const bool signaling = ((kPredSignals >> (pred & 15)) & 1) != (pred >> 4);
     const Rel r = compare<B>(a, b, signaling, e);
-    const bool un = r == Rel::Unordered;
-    switch (pred) {
-    case 0: return r == Rel::Equal;
-    case 1: return r == Rel::Less;
-    case 2: return r == Rel::Less || r == Rel::Equal;
-    case 3: return un;
-    case 4: return r != Rel::Equal;
-    case 5: return r != Rel::Less;
-    case 6: return r != Rel::Less && r != Rel::Equal;
-    default: return !un;
-    }
+    return (kPredTrue[pred & 15] >> static_cast<unsigned>(r)) & 1;
 }
 
 // SDM Vol. 2B MINPS/MAXPS: "If the values being compared are both 0.0s (of either sign), the

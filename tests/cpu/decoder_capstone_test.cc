@@ -58,6 +58,12 @@ constexpr Alias kAliases[] = {
                    "and C0/C1 /6 behave as /4 (Vireo names both shl)"},
     {"retfq", "retf", "REX.W CA/CB: capstone appends q; SDM Vol. 2B RET calls it RET (far)"},
     {"ud2b", "ud1", "0F B9: capstone's old name UD2B; SDM Vol. 2B UD calls it UD1"},
+    {"vcvtpd2psx", "vcvtpd2ps", "VEX.128 66 0F 5A with m128: capstone's AT&T-style width suffix; SDM Vol. 2A CVTPD2PS"},
+    {"vcvtpd2psy", "vcvtpd2ps", "VEX.256 66 0F 5A with m256: capstone's width suffix; SDM Vol. 2A CVTPD2PS"},
+    {"vcvtpd2dqx", "vcvtpd2dq", "VEX.128 F2 0F E6 with m128: capstone's width suffix; SDM Vol. 2A CVTPD2DQ"},
+    {"vcvtpd2dqy", "vcvtpd2dq", "VEX.256 F2 0F E6 with m256: capstone's width suffix; SDM Vol. 2A CVTPD2DQ"},
+    {"vcvttpd2dqx", "vcvttpd2dq", "VEX.128 66 0F E6 with m128: capstone's width suffix; SDM Vol. 2A CVTTPD2DQ"},
+    {"vcvttpd2dqy", "vcvttpd2dq", "VEX.256 66 0F E6 with m256: capstone's width suffix; SDM Vol. 2A CVTTPD2DQ"},
 };
 
 // Prefix words capstone prints in front of the mnemonic; Vireo keeps prefixes as flags.
@@ -85,6 +91,18 @@ std::string normalize_capstone(const char* mnemonic) {
         if (tail == "ps" || tail == "pd" || tail == "ss" || tail == "sd")
             for (const char* p : kCmpPred)
                 if (mid == p) return "cmp" + tail;
+    }
+    // VCMPPS etc. with imm8 0-31: the 32 pseudo-op names of SDM Vol. 2A CMPPS Table 3-5.
+    static constexpr const char* kVcmpPred[] = {
+        "eq",    "lt",     "le",     "unord",   "neq",    "nlt",    "nle",    "ord",
+        "eq_uq", "nge",    "ngt",    "false",   "neq_oq", "ge",     "gt",     "true",
+        "eq_os", "lt_oq",  "le_oq",  "unord_s", "neq_us", "nlt_uq", "nle_uq", "ord_s",
+        "eq_us", "nge_uq", "ngt_uq", "false_os", "neq_os", "ge_oq", "gt_oq",  "true_us"};
+    if (m.size() > 6 && m.starts_with("vcmp")) {
+        const std::string mid = m.substr(4, m.size() - 6), tail = m.substr(m.size() - 2);
+        if (tail == "ps" || tail == "pd" || tail == "ss" || tail == "sd")
+            for (const char* p : kVcmpPred)
+                if (mid == p) return "vcmp" + tail;
     }
     return m;
 }

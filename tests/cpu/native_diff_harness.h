@@ -53,16 +53,20 @@ constexpr u64 ALL = CF | PF | AF | ZF | SF | OF;
 
 using Rng = std::mt19937_64;
 
-// x87/SSE state travels in the FXSAVE64 layout (SDM Vol. 1 Table 10-3): the native side loads
-// it with FXRSTOR64 before the instruction and stores it with FXSAVE64 after; the Vireo side
-// converts it to and from CpuState (fx_load/fx_store below, independent of Vireo's FXSAVE).
+// x87/SSE state travels in the FXSAVE64 layout (SDM Vol. 1 Table 10-3), the YMM upper halves
+// beside it: the native side loads both with XRSTOR64 (EDX:EAX = 7: x87, SSE, AVX; the legacy
+// region of the XSAVE area is the FXSAVE64 image, YMM_Hi128 is component 2 at offset 576, SDM
+// Vol. 1 13.4, 13.5.3) before the instruction and stores them with XSAVE64 after; the Vireo side
+// converts them to and from CpuState (fx_load/fx_store below, independent of Vireo's FXSAVE).
 constexpr unsigned kFxBytes = 512;
+constexpr unsigned kYmmHiOff = 576, kXsaveBytes = 832;
 
 struct Input {
     u64 gpr[16];
     u64 rflags;
     std::array<u8, kDataSize> mem;
     alignas(16) u8 fx[kFxBytes];
+    u8 ymmh[16][16];  // bits 255:128 of YMM0-15
 };
 
 struct Output {
@@ -74,6 +78,7 @@ struct Output {
     // x87/MXCSR/XMM after the instruction (FXSAVE64 layout). At a fault only MXCSR and the
     // XMM registers are compared (the kernel's signal frame gives the native ones).
     alignas(16) u8 fx[kFxBytes];
+    u8 ymmh[16][16];  // bits 255:128 of YMM0-15 (compared at faults too)
 };
 
 // ------------------------------------------------------------------------------------------
@@ -181,8 +186,9 @@ struct Form {
     // Bytes of the memory operand not compared: [mem_ignore_off, +mem_ignore_len), e.g. the
     // MXCSR_MASK field of an FXSAVE image (host-specific: AMD reports bit 17 too).
     unsigned mem_ignore_off = 0, mem_ignore_len = 0;
-    // XMM registers that differ are still accepted when this says the two values are close
-    // enough (RCPPS/RSQRTPS: the architecture bounds the error, the bits are the vendor's).
+    // XMM registers (and YMM upper halves) that differ are still accepted when this says the two
+    // values are close enough (RCPPS/RSQRTPS: the architecture bounds the error, the bits are
+    // the vendor's).
     std::function<bool(const u8* native16, const u8* vireo16)> xmm_close;
     // The x87 result registers (bit i: ST(i) after the instruction) may differ from the host's by
     // at most x87_tol_ulps units in the last place of the 64-bit significand (the host's
@@ -193,6 +199,7 @@ struct Form {
     // exact. Each accepted case is counted and printed.
     unsigned x87_tol_regs = 0;
     unsigned x87_tol_ulps = 0;
+    bool ymm = false;  // prints the YMM upper halves of the input in mismatch reports
 };
 
 // ------------------------------------------------------------------------------------------
@@ -305,9 +312,10 @@ struct alignas(64) NativeState {
     u64 saved_rsp;
 };
 inline NativeState* const g_state = reinterpret_cast<NativeState*>(kStateAddr);
-// FXRSTOR64 image loaded before the instruction, FXSAVE64 image stored after it, and the
-// MXCSR the host gets back (with FNINIT) before returning to C++.
-constexpr u64 kFxInAddr = kStateAddr + 0x400, kFxOutAddr = kStateAddr + 0x600;
+// XSAVE area (x87, SSE, AVX) loaded before the instruction and stored after it (64-byte
+// aligned, kXsaveBytes each), and the MXCSR the host gets back (with FNINIT) before returning
+// to C++.
+constexpr u64 kFxInAddr = kStateAddr + 0x800, kFxOutAddr = kStateAddr + 0xC00;
 constexpr u64 kHostMxcsrAddr = kStateAddr + 0x300;
 constexpr u64 kFarStack = kStateAddr + kStateSize - 64;
 
@@ -321,6 +329,7 @@ struct FaultRegs {
     u64 gpr[16];
     u64 rflags, rip, cr2;
     alignas(16) u8 fx[kFxBytes];  // the signal frame's FXSAVE-format FPU state
+    u8 ymmh[16][16];              // and its YMM_Hi128 component (zero when in its init state)
 };
 inline FaultRegs g_fault;
 
@@ -332,7 +341,18 @@ inline void on_signal(int, siginfo_t*, void* ctx) {
     g_fault.rflags = static_cast<u64>(g[REG_EFL]);
     g_fault.rip = static_cast<u64>(g[REG_RIP]);
     g_fault.cr2 = static_cast<u64>(g[REG_CR2]);
-    if (const auto* fp = static_cast<ucontext_t*>(ctx)->uc_mcontext.fpregs) std::memcpy(g_fault.fx, fp, kFxBytes);
+    std::memset(g_fault.ymmh, 0, sizeof g_fault.ymmh);
+    if (const auto* fp = static_cast<ucontext_t*>(ctx)->uc_mcontext.fpregs) {
+        std::memcpy(g_fault.fx, fp, kFxBytes);
+        // The kernel's frame is an XSAVE image when the software-reserved bytes 464-511 carry
+        // FP_XSTATE_MAGIC1 (Linux uapi sigcontext.h); YMM_Hi128 is there when XSTATE_BV[2] = 1.
+        const u8* img = reinterpret_cast<const u8*>(fp);
+        u32 magic;
+        u64 xstate_bv;
+        std::memcpy(&magic, img + 464, 4);
+        std::memcpy(&xstate_bv, img + 512, 8);
+        if (magic == 0x46505853u && (xstate_bv & 4)) std::memcpy(g_fault.ymmh, img + kYmmHiOff, sizeof g_fault.ymmh);
+    }
     g_trapno = static_cast<int>(g[REG_TRAPNO]);
     siglongjmp(g_jmp, 1);
 }
@@ -347,9 +367,10 @@ struct Emit {
              static_cast<u8>((reg & 7) << 3 | 4), 0x25});
         put32(addr);
     }
-    // FXRSTOR64 [abs32] (REX.W 0F AE /1) / FXSAVE64 [abs32] (REX.W 0F AE /0)
+    // mov eax, 7; xor edx, edx; XRSTOR64 [abs32] (REX.W 0F AE /5) / XSAVE64 [abs32] (REX.W 0F AE /4)
     void fx64(bool save, u32 addr) {
-        put({0x48, 0x0F, 0xAE, static_cast<u8>(save ? 0x04 : 0x0C), 0x25});
+        put({0xB8, 0x07, 0x00, 0x00, 0x00, 0x31, 0xD2});
+        put({0x48, 0x0F, 0xAE, static_cast<u8>(save ? 0x24 : 0x2C), 0x25});
         put32(addr);
     }
     // After the instruction: FNINIT and LDMXCSR [abs32] give the host a sane FPU again.
@@ -471,7 +492,13 @@ public:
         std::memcpy(data, in.mem.data(), kDataSize);
         std::memcpy(g_state->gpr, in.gpr, sizeof in.gpr);
         g_state->rflags = in.rflags;
-        std::memcpy(reinterpret_cast<void*>(kFxInAddr), in.fx, kFxBytes);
+        // The XSAVE area: legacy region, header (XSTATE_BV = 7, XCOMP_BV = 0: standard form),
+        // YMM_Hi128.
+        u8* xs = reinterpret_cast<u8*>(kFxInAddr);
+        std::memset(xs, 0, kXsaveBytes);
+        std::memcpy(xs, in.fx, kFxBytes);
+        xs[512] = 7;
+        std::memcpy(xs + kYmmHiOff, in.ymmh, sizeof in.ymmh);
         const u32 host_mxcsr = 0x1F80;
         std::memcpy(reinterpret_cast<void*>(kHostMxcsrAddr), &host_mxcsr, 4);
         Output out{};
@@ -481,10 +508,12 @@ public:
             out.rflags = g_fault.rflags;
             out.cr2 = g_fault.cr2;
             std::memcpy(out.fx, g_fault.fx, kFxBytes);
+            std::memcpy(out.ymmh, g_fault.ymmh, sizeof out.ymmh);
         } else {
             std::memcpy(out.gpr, g_state->gpr, sizeof out.gpr);
             out.rflags = g_state->rflags;
             std::memcpy(out.fx, reinterpret_cast<const void*>(kFxOutAddr), kFxBytes);
+            std::memcpy(out.ymmh, reinterpret_cast<const u8*>(kFxOutAddr) + kYmmHiOff, sizeof out.ymmh);
         }
         out.mem = data;
         return out;
@@ -565,17 +594,17 @@ public:
                           Feature::F_SSE42, Feature::F_POPCNT, Feature::F_LZCNT, Feature::F_BMI1,
                           Feature::F_BMI2, Feature::F_ADX, Feature::F_MOVBE, Feature::F_CX16,
                           Feature::F_LAHF64, Feature::F_LM, Feature::F_FXSR, Feature::F_TSC, Feature::F_MSR,
-                          Feature::F_AES, Feature::F_PCLMUL, Feature::F_SHA})
+                          Feature::F_AES, Feature::F_PCLMUL, Feature::F_SHA, Feature::F_AVX})
             set(c.features, f);
         // XSAVE as the host's kernel enables it (CR4.OSXSAVE), with the components Vireo has
-        // (x87 and SSE: the XSAVE tests request no others).
+        // (x87, SSE and AVX; the XSAVE tests request x87 and SSE only).
         for (Feature f : {Feature::F_XSAVE, Feature::F_XSAVEOPT, Feature::F_XSAVEC}) set(c.features, f);
         cpu_reset(c);
         host.tracker().add_cpu(&c);
         host.tracker().on_invalidate = [this](u64 p) { cache.invalidate_page(p); };
         make_flat_long_mode(c, host);
         c.cr4 |= CR4_OSXSAVE;
-        c.xcr0 = 3;
+        c.xcr0 = 7;
         // 4 KiB pages for [0x600000, 0xA00000) with the two pages around the data area not
         // present, like the native side's PROT_NONE pages.
         constexpr u64 kPt = 0x9000;
@@ -610,6 +639,7 @@ public:
         c.halted = false;
         c.irq_inhibit = false;
         fx_load(c, in.fx);
+        for (unsigned i = 0; i < 16; i++) std::memcpy(c.xmm[i].b + 16, in.ymmh[i], 16);
         engine->run(10'000'000);
         Output out{};
         for (int i = 0; i < 16; i++) out.gpr[i] = c.gpr[i];
@@ -617,6 +647,7 @@ public:
         out.cr2 = c.cr2;
         out.mem = host.ram() + kDataAddr;
         fx_store(c, out.fx);
+        for (unsigned i = 0; i < 16; i++) std::memcpy(out.ymmh[i], c.xmm[i].b + 16, 16);
         if (c.halted && c.rip == end_rip) out.fault = -1;
         else if (fault_vector(c) >= 0) out.fault = fault_vector(c);
         else out.fault = 1000;  // did not finish
@@ -714,6 +745,11 @@ struct Harness {
             in->rflags = 0x202 | flag_combo(k % 64) | (f.random_df && (r() & 1) ? DF : 0);
             std::memcpy(in->mem.data(), base_image.data(), kDataSize);
             gen_fx(in->fx, r, f.random_x87);
+            {  // YMM upper halves from their own stream: the other inputs are as they were
+                Rng ry((seed * 0x2545F4914F6CDD1Dull) ^ ((k + 1) * 0xD1B54A32D192ED03ull) ^
+                       std::hash<std::string>()(f.name));
+                for (auto& h : in->ymmh) gen_vec(ry, h);
+            }
             if (f.mem_base >= 0) {
                 u64 off = f.mem_size > 16 ? kOpLo + r() % (kOpHi - kOpLo - f.mem_size) : pick_off(r, f.mem_size);
                 if (f.mem_align && r() % 8) off &= ~static_cast<u64>(f.mem_align - 1);
@@ -740,6 +776,7 @@ struct Harness {
                 st.compared++;
                 if (std::memcmp(a.gpr, in->gpr, sizeof a.gpr) || ((a.rflags ^ in->rflags) & (ALL | DF)) ||
                     std::memcmp(a.mem, in->mem.data(), kDataSize) || std::memcmp(a.fx + 160, in->fx + 160, 256) ||
+                    std::memcmp(a.ymmh, in->ymmh, sizeof a.ymmh) ||
                     std::memcmp(a.fx, in->fx, 28))
                     st.changed++;
             }
@@ -828,6 +865,14 @@ struct Harness {
                           i, fx_get<u64>(x, 8), fx_get<u64>(x, 0), fx_get<u64>(y, 8), fx_get<u64>(y, 0));
             d += t;
         }
+        for (unsigned i = 0; i < 16; i++) {
+            if (std::memcmp(a.ymmh[i], b.ymmh[i], 16) == 0 || (f.xmm_close && f.xmm_close(a.ymmh[i], b.ymmh[i])))
+                continue;
+            std::snprintf(t, sizeof t, "    ymm%u[255:128]: native %016" PRIx64 "%016" PRIx64 " vireo %016" PRIx64 "%016" PRIx64 "\n",
+                          i, fx_get<u64>(a.ymmh[i], 8), fx_get<u64>(a.ymmh[i], 0), fx_get<u64>(b.ymmh[i], 8),
+                          fx_get<u64>(b.ymmh[i], 0));
+            d += t;
+        }
         if (fault) return d;
         u8 vfx[160];
         std::memcpy(vfx, b.fx, 160);
@@ -895,6 +940,14 @@ struct Harness {
             for (unsigned i = 0; i < 16; i++) {
                 std::snprintf(t, sizeof t, "%sxmm%-2u=%016" PRIx64 "%016" PRIx64, i % 2 ? "  " : "    ", i,
                               fx_get<u64>(in.fx, 160 + 16 * i + 8), fx_get<u64>(in.fx, 160 + 16 * i));
+                s += t;
+                if (i % 2) s += "\n";
+            }
+        }
+        if (f.ymm) {
+            for (unsigned i = 0; i < 16; i++) {
+                std::snprintf(t, sizeof t, "%sy%-2uhi=%016" PRIx64 "%016" PRIx64, i % 2 ? "  " : "    ", i,
+                              fx_get<u64>(in.ymmh[i], 8), fx_get<u64>(in.ymmh[i], 0));
                 s += t;
                 if (i % 2) s += "\n";
             }

@@ -70,6 +70,8 @@ TEST_F(Xsave, CpuidLeafDDescribesTheLayout) {
     const CpuidResult l0 = cpuid(c, 0xd, 0);
     EXPECT_EQ(l0.eax, xsave_supported_xcr0(c.features));
     EXPECT_EQ(l0.eax & 3, 3u);                   // x87 and SSE always
+    EXPECT_EQ(l0.eax, 7u);                       // and AVX (YMM_Hi128) on "max"
+    EXPECT_EQ(l0.ecx, 832u);                     // 512 + 64 + 256 (SDM Vol. 1 13.4, Table 13-1)
     EXPECT_EQ(l0.edx, 0u);
     EXPECT_EQ(l0.ebx, 576u);                     // XCR0 = 1 after reset: legacy region + header
     EXPECT_EQ(l0.ecx, xsave_area_size(l0.eax, false));
@@ -86,6 +88,9 @@ TEST_F(Xsave, CpuidLeafDDescribesTheLayout) {
         EXPECT_GT(r.eax, 0u);
         EXPECT_GE(r.ebx, 576u);
     }
+    const CpuidResult l2 = cpuid(c, 0xd, 2);     // YMM_Hi128: 256 bytes at offset 576
+    EXPECT_EQ(l2.eax, 256u);
+    EXPECT_EQ(l2.ebx, 576u);
     // qemu64 has no XSAVE: leaf 1 says so and leaf 0DH is beyond the maximum.
     CpuState q;
     cpu_apply_model(q, *find_cpu_model("qemu64"));
@@ -109,14 +114,21 @@ TEST_F(Xsave, XsetbvAndXgetbv) {
     EXPECT_EQ(c.gpr[RAX], 3u);
     c.gpr[RCX] = 2;
     EXPECT_EQ(run(kXgetbv), GP);
-    // #GP(0): x87 off, SSE-less AVX, unsupported components, XCR index 1.
-    for (u64 bad : {0ull, 2ull, 5ull, 7ull, 1ull << 62, 1ull << 32 | 3}) {
+    // #GP(0): x87 off, SSE-less AVX, unsupported components (AVX-512's opmask, bit 5; bit 62),
+    // XCR index 1.
+    for (u64 bad : {0ull, 2ull, 5ull, 6ull, 0x27ull, 1ull << 62, 1ull << 32 | 3}) {
         c.xcr0 = 3;
         mask(bad);
         c.gpr[RCX] = 0;
         EXPECT_EQ(run(kXsetbv), GP) << bad;
         EXPECT_EQ(c.xcr0, 3u);
     }
+    // x87 | SSE | AVX: the XSAVE area then includes YMM_Hi128 (CPUID.(0DH,0).EBX follows XCR0).
+    mask(7);
+    c.gpr[RCX] = 0;
+    EXPECT_EQ(run(kXsetbv), -1);
+    EXPECT_EQ(c.xcr0, 7u);
+    EXPECT_EQ(cpuid(c, 0xd, 0).ebx, 832u);
     mask(1);
     c.gpr[RCX] = 1;
     EXPECT_EQ(run(kXsetbv), GP);
