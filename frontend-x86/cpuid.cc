@@ -78,7 +78,7 @@ std::vector<CpuModel> build_models() {
     // qemu64 has SSE3 = PNI). SSSE3, SSE4.1, SSE4.2, POPCNT, MOVBE and RDRAND are too, but
     // only "max" reports them, as in QEMU 7.2 (query-cpu-model-expansion of qemu64); so do
     // AES/PCLMUL/SHA, XSAVE (XSAVEOPT/XSAVEC/XSAVES) and AVX (the VEX.128/VEX.256 forms,
-    // semantics/avx_*.cc, with the XSAVE AVX component). AVX2, FMA, F16C, MONITOR, VMX/SVM,
+    // semantics/avx_*.cc, with the XSAVE AVX component), FMA3 and F16C. AVX2, MONITOR, VMX/SVM,
     // ... are not implemented, so they are absent.
     const std::initializer_list<Feature> base = {
         F_BASE, F_TSC, F_MSR, F_CX8, F_SEP, F_CMOV, F_CLFLUSH, F_SYSCALL, F_LM, F_LAHF64,
@@ -105,7 +105,7 @@ std::vector<CpuModel> build_models() {
     for (Feature f : {F_BMI1, F_BMI2, F_ADX, F_LZCNT, F_RDSEED, F_RDTSCP, F_FSGSBASE, F_SMAP,
                       F_INVPCID, F_RDPID, F_PKU, F_SSSE3, F_SSE41, F_SSE42, F_POPCNT, F_MOVBE, F_RDRAND,
                       F_AES, F_PCLMUL, F_SHA,
-                      F_XSAVE, F_XSAVEOPT, F_XSAVEC, F_XSAVES, F_AVX})
+                      F_XSAVE, F_XSAVEOPT, F_XSAVEC, F_XSAVES, F_AVX, F_F16C, F_FMA})
         set(m.features, f);
     m.flags |= flags_of({MF_SMEP, MF_PCID, MF_LA57, MF_X2APIC, MF_TSC_DEADLINE});
     m.virt_bits = 57;  // 5-level paging: QEMU reports 57 linear-address bits with la57

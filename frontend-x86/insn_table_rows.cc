@@ -54,6 +54,14 @@ using enum Feature;
 #define VFP4(op, name)                                                                              \
     AVX("VEX.NP.0F " op " /r", "v" name "ps", "Vps,Hps,Wps"), AVX("VEX.66.0F " op " /r", "v" name "pd", "Vpd,Hpd,Wpd"), \
     AVX("VEX.LIG.F3.0F " op " /r", "v" name "ss", "Vss,Hss,Wss"), AVX("VEX.LIG.F2.0F " op " /r", "v" name "sd", "Vsd,Hsd,Wsd")
+// FMA3: the 132/213/231 opcodes of one operation, packed (VEX.128/256) or scalar (LIG).
+#define FMA_P1(op, name)                                                        \
+    {"VEX.66.0F38.W0 " op " /r", name "ps", "Vx,Hx,Wx", F_FMA}, {"VEX.66.0F38.W1 " op " /r", name "pd", "Vx,Hx,Wx", F_FMA}
+#define FMA_S1(op, name)                                                             \
+    {"VEX.LIG.66.0F38.W0 " op " /r", name "ss", "Vss,Hss,Wss", F_FMA},                   \
+    {"VEX.LIG.66.0F38.W1 " op " /r", name "sd", "Vsd,Hsd,Wsd", F_FMA}
+#define FMA_P(a, b, c, name) FMA_P1(a, name "132"), FMA_P1(b, name "213"), FMA_P1(c, name "231")
+#define FMA_S(a, b, c, name) FMA_S1(a, name "132"), FMA_S1(b, name "213"), FMA_S1(c, name "231")
 #define V(spec) {spec, "(avx)", "", F_AVX}
 #define VI(spec) {spec, "(avx)", "Ib", F_AVX}
 #define K(spec) {spec, "(avx512)", "", F_AVX512}
@@ -524,7 +532,7 @@ constexpr InsnRow kRows[] = {
 
     // ---- AVX (VEX.128 / VEX.256): forms with semantics (semantics/avx_*.cc) ----
     // The decode-only "(avx)" placeholders below cover what is left of each cell: they give
-    // the length and #UD for AVX2, FMA, F16C and VEX.L = 1 where only VEX.128 is defined.
+    // the length and #UD for AVX2 and VEX.L = 1 where only VEX.128 is defined.
     // Mnemonics carry the SDM's "v" so the legacy rows keep theirs.
     AVX("VEX.NP.0F 10 /r", "vmovups", "Vps,Wps"), AVX("VEX.NP.0F 11 /r", "vmovups", "Wps,Vps"),
     AVX("VEX.66.0F 10 /r", "vmovupd", "Vpd,Wpd"), AVX("VEX.66.0F 11 /r", "vmovupd", "Wpd,Vpd"),
@@ -586,6 +594,15 @@ constexpr InsnRow kRows[] = {
     AVX("VEX.256.66.0F3A.W0 19 /r", "vextractf128", "Wdq,Vqq,Ib"),
     AVX("VEX.66.0F3A 40 /r", "vdpps", "Vx,Hx,Wx,Ib"), AVX("VEX.128.66.0F3A 41 /r", "vdppd", "Vx,Hx,Wx,Ib"),
     AVX("VEX.66.0F3A.W0 4A /r", "vblendvps", "Vx,Hx,Wx,Lx"), AVX("VEX.66.0F3A.W0 4B /r", "vblendvpd", "Vx,Hx,Wx,Lx"),
+    // F16C (semantics/avx_f16c.cc; SDM Vol. 2C VCVTPH2PS, VCVTPS2PH): W0 only, the source / destination half as wide.
+    {"VEX.66.0F38.W0 13 /r", "vcvtph2ps", "Vx,Wx", F_F16C},
+    {"VEX.66.0F3A.W0 1D /r", "vcvtps2ph", "Wx,Vx,Ib", F_F16C},
+    // FMA3 (semantics/avx_fma.cc; SDM Vol. 2A VFMADD132PS ...; Table A-4 rows 9x, Ax, Bx): W0 PS/SS, W1 PD/SD.
+    FMA_P("96", "A6", "B6", "vfmaddsub"), FMA_P("97", "A7", "B7", "vfmsubadd"),
+    FMA_P("98", "A8", "B8", "vfmadd"), FMA_S("99", "A9", "B9", "vfmadd"),
+    FMA_P("9A", "AA", "BA", "vfmsub"), FMA_S("9B", "AB", "BB", "vfmsub"),
+    FMA_P("9C", "AC", "BC", "vfnmadd"), FMA_S("9D", "AD", "BD", "vfnmadd"),
+    FMA_P("9E", "AE", "BE", "vfnmsub"), FMA_S("9F", "AF", "BF", "vfnmsub"),
     // Conversions (semantics/avx_convert.cc).
     AVX("VEX.NP.0F 5A /r", "vcvtps2pd", "Vpd,Wx"), AVX("VEX.66.0F 5A /r", "vcvtpd2ps", "Vx,Wpd"),
     AVX("VEX.LIG.F3.0F 5A /r", "vcvtss2sd", "Vsd,Hx,Wss"), AVX("VEX.LIG.F2.0F 5A /r", "vcvtsd2ss", "Vss,Hx,Wsd"),
@@ -697,7 +714,7 @@ constexpr InsnRow kRows[] = {
     K("VEX.L0.66.0F.W0 92-93 /r r"), K("VEX.L0.F2.0F 92-93 /r r"), K("VEX.L0.NP.0F 98-99 /r r"),
     K("VEX.L0.66.0F 98-99 /r r"), KI("VEX.L0.66.0F3A 30-33 /r r"),
     // VEX 0F 38 (Table A-4).
-    V("VEX.66.0F38 00-0B /r"), V("VEX.66.0F38.W0 13 /r"),
+    V("VEX.66.0F38 00-0B /r"),
     V("VEX.L1.66.0F38.W0 16 /r"), V("VEX.66.0F38.W0 18 /r"),
     V("VEX.L1.66.0F38.W0 19 /r"), V("VEX.66.0F38 1C-1E /r"),
     V("VEX.66.0F38 20-25 /r"), V("VEX.66.0F38 28-29 /r"), V("VEX.66.0F38 2A /r m"), V("VEX.66.0F38 2B /r"),
@@ -705,10 +722,10 @@ constexpr InsnRow kRows[] = {
     V("VEX.66.0F38 37-40 /r"), V("VEX.66.0F38 45 /r"), V("VEX.66.0F38.W0 46 /r"),
     V("VEX.66.0F38 47 /r"), V("VEX.66.0F38.W0 58-59 /r"), V("VEX.L1.66.0F38.W0 5A /r m"),
     V("VEX.66.0F38.W0 78-79 /r"), V("VEX.66.0F38 8C /r m"), V("VEX.66.0F38 8E /r m"),
-    V("VEX.66.0F38 90-93 /r m"), V("VEX.66.0F38 96-9F /r"), V("VEX.66.0F38 A6-AF /r"),
-    V("VEX.66.0F38 B6-BF /r"), V("VEX.66.0F38.W0 CF /r"), V("VEX.66.0F38 DC-DF /r"),
+    V("VEX.66.0F38 90-93 /r m"),
+    V("VEX.66.0F38.W0 CF /r"), V("VEX.66.0F38 DC-DF /r"),
     // VEX 0F 3A (Table A-5), all with an imm8.
-    VI("VEX.L1.66.0F3A.W1 00-01 /r"), VI("VEX.66.0F3A.W0 02 /r"), VI("VEX.66.0F3A 0E-0F /r"), VI("VEX.66.0F3A.W0 1D /r"), VI("VEX.L1.66.0F3A.W0 38-39 /r"), VI("VEX.66.0F3A 42 /r"), VI("VEX.66.0F3A 44 /r"), VI("VEX.L1.66.0F3A.W0 46 /r"),
+    VI("VEX.L1.66.0F3A.W1 00-01 /r"), VI("VEX.66.0F3A.W0 02 /r"), VI("VEX.66.0F3A 0E-0F /r"), VI("VEX.L1.66.0F3A.W0 38-39 /r"), VI("VEX.66.0F3A 42 /r"), VI("VEX.66.0F3A 44 /r"), VI("VEX.L1.66.0F3A.W0 46 /r"),
     VI("VEX.66.0F3A.W0 4C /r"), VI("VEX.66.0F3A.W1 CE-CF /r"),
         // ---- EVEX (AVX-512) ----
     // Length-only placeholders for the whole EVEX space of maps 0F, 0F 38 and 0F 3A until the

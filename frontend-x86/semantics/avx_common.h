@@ -146,5 +146,7 @@ std::span<const SemEntry> sem_avx_move();
 std::span<const SemEntry> sem_avx_fp();
 std::span<const SemEntry> sem_avx_convert();
 std::span<const SemEntry> sem_avx_int();
+std::span<const SemEntry> sem_avx_f16c();
+std::span<const SemEntry> sem_avx_fma();
 
 }  // namespace vireo::x86

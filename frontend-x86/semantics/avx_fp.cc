@@ -154,9 +154,7 @@ void h_vdp(CpuState& c, const Op& o) {
 }
 
 // ---------------------------------------------------------------- bitwise, shuffles, blends
-// dst = F(vvvv, r/m) lane by lane with a 128-bit lane helper (sse_common.h).
-using VecOp = void (*)(V128& d, const V128& s);
-using VecOpI = void (*)(V128& d, const V128& s, u8 imm);
+// dst = F(vvvv, r/m) lane by lane with a 128-bit lane helper (sse_common.h, as VecOp/VecOpI).
 template <VecOp F, unsigned Bytes, bool Mem>
 void h_vvec(CpuState& c, const Op& o) {
     vex_check(c);

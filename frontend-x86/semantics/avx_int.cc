@@ -11,9 +11,7 @@ namespace vireo::x86 {
 namespace {
 using namespace lane;
 
-using VecOp = void (*)(V128& d, const V128& s);
-using VecOpI = void (*)(V128& d, const V128& s, u8 imm);
-using VecShift = void (*)(V128& d, u64 count);
+using VecShift = void (*)(V128& d, u64 count);  // (VecOp, VecOpI: sse_common.h)
 
 // xmm1 = F(vvvv, xmm3/m128).
 template <VecOp F, bool Mem>

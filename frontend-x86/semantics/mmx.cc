@@ -15,7 +15,6 @@ namespace {
 using namespace lane;
 namespace sf = softfloat;
 
-using VecOpI = void (*)(V128& d, const V128& s, u8 imm);
 using VecShift = void (*)(V128& d, u64 count);
 
 // PSHUFW mm, mm/m64, imm8.

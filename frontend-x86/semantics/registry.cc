@@ -22,7 +22,8 @@ struct Registry {
                           sem_sse_fp_arith(), sem_sse_fp_convert(), sem_sse3(), sem_ssse3(), sem_sse41_int(),
                           sem_sse41_fp(), sem_sse42_string(), sem_x87_arith(), sem_x87_move(),
                           sem_aes(), sem_clmul(), sem_sha(),
-                          sem_x87_transcendental(), sem_avx_move(), sem_avx_fp(), sem_avx_convert(), sem_avx_int()})
+                          sem_x87_transcendental(), sem_avx_move(), sem_avx_fp(), sem_avx_convert(), sem_avx_int(),
+                          sem_avx_f16c(), sem_avx_fma()})
             for (const SemEntry& e : list) by_mnemonic.emplace(e.mnemonic, &e);
         for (auto list : {sem_mmx(), sem_ssse3_mmx()})
             for (const SemEntry& e : list) mmx_by_mnemonic.emplace(e.mnemonic, &e);

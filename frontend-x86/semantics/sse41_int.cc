@@ -10,29 +10,7 @@ namespace vireo::x86 {
 namespace {
 using namespace lane;
 
-using VecOp = void (*)(V128& d, const V128& s);
-using VecOpI = void (*)(V128& d, const V128& s, u8 imm);
-
-template <VecOp F, bool Mem>
-void h_vec(CpuState& c, const Op& o) {
-    sse_check(c);
-    const V128 s = Mem ? read_m128<true>(c, o) : xmm_get(c, o.r1);
-    V128 d = xmm_get(c, o.r0);
-    F(d, s);
-    xmm_set(c, o.r0, d);
-}
-template <VecOp F>
-Handler bind_vec(const DecodedInsn& d, Op& op) { return sse_fill(d, op) ? &h_vec<F, true> : &h_vec<F, false>; }
-template <VecOpI F, bool Mem>
-void h_veci(CpuState& c, const Op& o) {
-    sse_check(c);
-    const V128 s = Mem ? read_m128<true>(c, o) : xmm_get(c, o.r1);
-    V128 d = xmm_get(c, o.r0);
-    F(d, s, static_cast<u8>(o.imm));
-    xmm_set(c, o.r0, d);
-}
-template <VecOpI F>
-Handler bind_veci(const DecodedInsn& d, Op& op) { return sse_fill(d, op) ? &h_veci<F, true> : &h_veci<F, false>; }
+// xmm = F(xmm, xmm/m128[, imm8]): h_vec/bind_vec and h_veci/bind_veci (sse_common.h).
 
 // The element-wise helpers, PMOVSX/ZX, MPSADBW and the imm8 blends are in sse_int_lanes.h
 // (shared with avx_int.cc).

@@ -306,6 +306,33 @@ void fxsave_image(const CpuState& c, u8 img[416], bool wide, unsigned nxmm, bool
 // Load c's x87/SSE state from an FXSAVE image (the caller has checked MXCSR's reserved bits).
 void fxrstor_image(CpuState& c, const u8 img[416], bool wide, unsigned nxmm, bool sse);
 
+// ---- The two common shapes of a legacy-SSE XMM instruction, for the files that list lane
+// helpers (sse_int.cc, ssse3.cc, sse41_int.cc): xmm = F(xmm, xmm/m128) and
+// xmm = F(xmm, xmm/m128, imm8), a memory source 16-byte aligned (SDM Vol. 2A 2.8, exception
+// type 4).
+using VecOp = void (*)(V128& d, const V128& s);
+using VecOpI = void (*)(V128& d, const V128& s, u8 imm);
+template <VecOp F, bool Mem>
+void h_vec(CpuState& c, const Op& o) {
+    sse_check(c);
+    const V128 s = Mem ? read_m128<true>(c, o) : xmm_get(c, o.r1);
+    V128 d = xmm_get(c, o.r0);
+    F(d, s);
+    xmm_set(c, o.r0, d);
+}
+template <VecOp F>
+Handler bind_vec(const DecodedInsn& d, Op& op) { return sse_fill(d, op) ? &h_vec<F, true> : &h_vec<F, false>; }
+template <VecOpI F, bool Mem>
+void h_veci(CpuState& c, const Op& o) {
+    sse_check(c);
+    const V128 s = Mem ? read_m128<true>(c, o) : xmm_get(c, o.r1);
+    V128 d = xmm_get(c, o.r0);
+    F(d, s, static_cast<u8>(o.imm));
+    xmm_set(c, o.r0, d);
+}
+template <VecOpI F>
+Handler bind_veci(const DecodedInsn& d, Op& op) { return sse_fill(d, op) ? &h_veci<F, true> : &h_veci<F, false>; }
+
 // Each SSE semantics file contributes a list to the registry.
 std::span<const SemEntry> sem_sse_move();
 std::span<const SemEntry> sem_sse_int();

@@ -12,33 +12,8 @@ namespace vireo::x86 {
 namespace {
 using namespace lane;
 
-using VecOp = void (*)(V128& d, const V128& s);
-using VecOpI = void (*)(V128& d, const V128& s, u8 imm);
 using VecShift = void (*)(V128& d, u64 count);
-
-// dst = F(dst, src); a 128-bit memory source must be 16-byte aligned (legacy SSE, SDM Vol. 2A
-// 2.8 exception type 4).
-template <VecOp F, bool Mem>
-void h_vec(CpuState& c, const Op& o) {
-    sse_check(c);
-    const V128 s = Mem ? read_m128<true>(c, o) : xmm_get(c, o.r1);
-    V128 d = xmm_get(c, o.r0);
-    F(d, s);
-    xmm_set(c, o.r0, d);
-}
-template <VecOp F>
-Handler bind_vec(const DecodedInsn& d, Op& op) { return sse_fill(d, op) ? &h_vec<F, true> : &h_vec<F, false>; }
-
-template <VecOpI F, bool Mem>
-void h_veci(CpuState& c, const Op& o) {
-    sse_check(c);
-    const V128 s = Mem ? read_m128<true>(c, o) : xmm_get(c, o.r1);
-    V128 d = xmm_get(c, o.r0);
-    F(d, s, static_cast<u8>(o.imm));
-    xmm_set(c, o.r0, d);
-}
-template <VecOpI F>
-Handler bind_veci(const DecodedInsn& d, Op& op) { return sse_fill(d, op) ? &h_veci<F, true> : &h_veci<F, false>; }
+// xmm = F(xmm, xmm/m128[, imm8]): h_vec/bind_vec and h_veci/bind_veci (sse_common.h).
 
 // Shift by the low quadword of an xmm/m128 (the whole 64 bits are the count, SDM PSLLW etc.).
 template <VecShift F, bool Mem>

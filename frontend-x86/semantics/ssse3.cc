@@ -12,29 +12,7 @@ using namespace lane;
 
 // The lane helpers (v_pshufb ... v_palignr) are in sse_int_lanes.h (shared with avx_int.cc).
 
-// ---- XMM forms: xmm = F(xmm, xmm/m128), the m128 16-byte aligned (exception type 4).
-using VecOp = void (*)(V128& d, const V128& s);
-using VecOpI = void (*)(V128& d, const V128& s, u8 imm);
-template <VecOp F, bool Mem>
-void h_xmm(CpuState& c, const Op& o) {
-    sse_check(c);
-    const V128 s = Mem ? read_m128<true>(c, o) : xmm_get(c, o.r1);
-    V128 d = xmm_get(c, o.r0);
-    F(d, s);
-    xmm_set(c, o.r0, d);
-}
-template <VecOp F>
-Handler bind_xmm(const DecodedInsn& d, Op& op) { return sse_fill(d, op) ? &h_xmm<F, true> : &h_xmm<F, false>; }
-template <VecOpI F, bool Mem>
-void h_xmmi(CpuState& c, const Op& o) {
-    sse_check(c);
-    const V128 s = Mem ? read_m128<true>(c, o) : xmm_get(c, o.r1);
-    V128 d = xmm_get(c, o.r0);
-    F(d, s, static_cast<u8>(o.imm));
-    xmm_set(c, o.r0, d);
-}
-template <VecOpI F>
-Handler bind_xmmi(const DecodedInsn& d, Op& op) { return sse_fill(d, op) ? &h_xmmi<F, true> : &h_xmmi<F, false>; }
+// ---- XMM forms: xmm = F(xmm, xmm/m128[, imm8]), bind_vec/bind_veci (sse_common.h).
 
 // ---- MMX forms: mm = F(mm, mm/m64) (mmx_common.h); PALIGNR mm, mm/m64, imm8.
 template <bool Mem>
@@ -59,9 +37,9 @@ Handler bind_mm_palignr(const DecodedInsn& d, Op& op) {
     X("pmulhrsw", v_pmulhrsw<N>) X("psignb", (v_psign<N, u8>)) X("psignw", (v_psign<N, u16>))      \
     X("psignd", (v_psign<N, u32>)) X("pabsb", (v_pabs<N, u8>)) X("pabsw", (v_pabs<N, u16>))        \
     X("pabsd", (v_pabs<N, u32>))
-#define XMM_ENTRY(name, fn) {name, bind_xmm<fn>, false},
+#define XMM_ENTRY(name, fn) {name, bind_vec<fn>, false},
 #define MM_ENTRY(name, fn) {name, bind_mm<fn>, false},
-constexpr SemEntry kXmmEntries[] = {SSSE3_OPS(XMM_ENTRY, 16){"palignr", bind_xmmi<v_palignr<16>>, false}};
+constexpr SemEntry kXmmEntries[] = {SSSE3_OPS(XMM_ENTRY, 16){"palignr", bind_veci<v_palignr<16>>, false}};
 constexpr SemEntry kMmEntries[] = {SSSE3_OPS(MM_ENTRY, 8){"palignr", bind_mm_palignr, false}};
 #undef XMM_ENTRY
 #undef MM_ENTRY

@@ -16,6 +16,12 @@ struct Fmt<u32> {
     static constexpr int kFrac = 23, kBias = 127, kExpMax = 255;
     static constexpr u32 kDefaultNaN = kF32DefaultNaN;
 };
+// binary16 (SDM Vol. 1 4.2.2 Table 4-3; only F16C's VCVTPS2PH/VCVTPH2PS use it).
+template <>
+struct Fmt<u16> {
+    static constexpr int kFrac = 10, kBias = 15, kExpMax = 31;
+    static constexpr u16 kDefaultNaN = 0xFE00;
+};
 template <>
 struct Fmt<u64> {
     static constexpr int kFrac = 52, kBias = 1023, kExpMax = 2047;

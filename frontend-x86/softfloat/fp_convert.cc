@@ -37,6 +37,48 @@ u32 narrow(u64 v, Env& e) {
     }
 }
 
+// binary16 -> binary32 (VCVTPH2PS): exact. DAZ is not consulted for half inputs (a half
+// denormal is read as its value) and there is no denormal exception: the SDM page lists only
+// invalid, and the host agrees (tests/cpu/native_diff_f16c_fma_test.cc). A NaN keeps its sign
+// and its 9-bit payload in the top fraction bits.
+u32 h2s(u16 v, Env& e) {
+    Env raw = e;
+    raw.daz = false;
+    const Unpacked<u16> a = unpack(v, raw);
+    const u32 sign = u32(a.sign) << 31;
+    switch (a.cls) {
+    case Cls::SNaN: e.flags |= kInvalid; [[fallthrough]];
+    case Cls::QNaN: return sign | 0x7FC00000u | (u32(v & 0x1FF) << 13);
+    case Cls::Inf: return inf_bits<u32>(a.sign);
+    case Cls::Zero: return sign;
+    default: return sign | (u32(a.exp + 127) << 23) | ((static_cast<u32>(a.sig) << 13) & frac_mask<u32>());
+    }
+}
+
+// binary32 -> binary16 (VCVTPS2PH), rounded by `mode`; a NaN keeps its sign and the top 9
+// payload bits. DAZ applies to the source (a single denormal raises DE otherwise); MXCSR.FTZ
+// does not apply to the result: tiny results are denormal halves (as the host does).
+u16 s2h(u32 v, u8 mode, Env& e) {
+    const Unpacked<u32> a = unpack(v, e);
+    const u16 sign = static_cast<u16>(u16(a.sign) << 15);
+    switch (a.cls) {
+    case Cls::SNaN: e.flags |= kInvalid; [[fallthrough]];
+    case Cls::QNaN: return static_cast<u16>(sign | 0x7E00u | ((v >> 13) & 0x1FF));
+    case Cls::Inf: return inf_bits<u16>(a.sign);
+    case Cls::Zero: return sign;
+    default: {
+        if (a.denormal) e.flags |= kDenormal;
+        Env r = e;
+        r.round = mode;
+        r.ftz = false;
+        r.flags = 0;
+        const u16 h = round_pack<u16>(a.sign, a.exp, a.sig << (62 - 23), r);
+        e.flags |= r.flags;
+        return h;
+    }
+    }
+}
+
 // Integer -> float, rounded by env.round.
 template <typename B>
 B int_to(i64 v, Env& e) {
@@ -94,6 +136,8 @@ i64 to_int(B bits, bool truncate, Env& e) {
 using namespace detail;
 u64 f32_to_f64(u32 a, Env& e) { return widen(a, e); }
 u32 f64_to_f32(u64 a, Env& e) { return narrow(a, e); }
+u32 f16_to_f32(u16 a, Env& e) { return h2s(a, e); }
+u16 f32_to_f16(u32 a, u8 mode, Env& e) { return s2h(a, mode, e); }
 u32 i32_to_f32(i32 v, Env& e) { return int_to<u32>(v, e); }
 u32 i64_to_f32(i64 v, Env& e) { return int_to<u32>(v, e); }
 u64 i32_to_f64(i32 v, Env& e) { return int_to<u64>(v, e); }

@@ -65,6 +65,20 @@ bool f64_cmp_predicate(u64 a, u64 b, unsigned pred, Env& e);
 // Conversions between formats.
 u64 f32_to_f64(u32 a, Env& e);
 u32 f64_to_f32(u64 a, Env& e);
+// Fused multiply-add (SDM Vol. 2A VFMADD132PS etc., fp_fma.cc): (-1)^neg_mul * x[mi] * x[mj] +
+// (-1)^neg_add * x[ak], rounded once by env.round. x holds the operands in instruction order
+// (src1 = the destination, src2 = VEX.vvvv, src3 = r/m); a NaN result is the first NaN of
+// x[mi], x[mj], x[ak], quieted and never negated.
+u32 f32_fma(const u32 (&x)[3], unsigned mi, unsigned mj, unsigned ak, bool neg_mul, bool neg_add, Env& e);
+u64 f64_fma(const u64 (&x)[3], unsigned mi, unsigned mj, unsigned ak, bool neg_mul, bool neg_add, Env& e);
+
+// F16C (SDM Vol. 2C VCVTPH2PS, VCVTPS2PH; Vol. 1 14.4.1). binary16 -> binary32 is exact: an
+// SNaN raises invalid and is quieted, a denormal half becomes a normal single with no denormal
+// exception, and MXCSR.DAZ is not consulted. binary32 -> binary16 rounds by `mode` (a Round
+// value, the imm8 or MXCSR.RC choice of the caller) with the flags of round_pack; DAZ applies
+// to the single source, and tiny results are denormals whatever MXCSR.FTZ says.
+u32 f16_to_f32(u16 a, Env& e);
+u16 f32_to_f16(u32 a, u8 mode, Env& e);
 // Integers to floating point (rounded by env.round when inexact).
 u32 i32_to_f32(i32 v, Env& e);
 u32 i64_to_f32(i64 v, Env& e);
