@@ -51,6 +51,7 @@ using enum Feature;
 #define F87(spec, name) {spec, name, "", F_X87}
 // An AVX row with semantics; VFP4: the four columns of a VEX floating-point arithmetic opcode.
 #define AVX(spec, name, ops) {spec, name, ops, F_AVX}
+#define AVX2(spec, name, ops) {spec, name, ops, F_AVX2}
 #define VFP4(op, name)                                                                              \
     AVX("VEX.NP.0F " op " /r", "v" name "ps", "Vps,Hps,Wps"), AVX("VEX.66.0F " op " /r", "v" name "pd", "Vpd,Hpd,Wpd"), \
     AVX("VEX.LIG.F3.0F " op " /r", "v" name "ss", "Vss,Hss,Wss"), AVX("VEX.LIG.F2.0F " op " /r", "v" name "sd", "Vsd,Hsd,Wsd")
@@ -613,7 +614,7 @@ constexpr InsnRow kRows[] = {
     AVX("VEX.LIG.F3.0F 2C /r", "vcvttss2si", "Gy,Wss"), AVX("VEX.LIG.F3.0F 2D /r", "vcvtss2si", "Gy,Wss"),
     AVX("VEX.LIG.F2.0F 2C /r", "vcvttsd2si", "Gy,Wsd"), AVX("VEX.LIG.F2.0F 2D /r", "vcvtsd2si", "Gy,Wsd"),
 
-    // VEX.128 integer forms (semantics/avx_int.cc); their VEX.256 forms are AVX2.
+    // VEX.128 integer forms (semantics/avx_int.cc); their VEX.256 forms are AVX2 (below).
     AVX("VEX.128.66.0F 60 /r", "vpunpcklbw", "Vx,Hx,Wx"),
     AVX("VEX.128.66.0F 61 /r", "vpunpcklwd", "Vx,Hx,Wx"),
     AVX("VEX.128.66.0F 62 /r", "vpunpckldq", "Vx,Hx,Wx"), AVX("VEX.128.66.0F 63 /r", "vpacksswb", "Vx,Hx,Wx"),
@@ -687,6 +688,70 @@ constexpr InsnRow kRows[] = {
     AVX("VEX.128.66.0F3A.W0 4C /r", "vpblendvb", "Vx,Hx,Wx,Lx"),
     AVX("VEX.128.66.0F3A 60 /r", "vpcmpestrm", "Vx,Wx,Ib"), AVX("VEX.128.66.0F3A 61 /r", "vpcmpestri", "Vx,Wx,Ib"),
     AVX("VEX.128.66.0F3A 62 /r", "vpcmpistrm", "Vx,Wx,Ib"), AVX("VEX.128.66.0F3A 63 /r", "vpcmpistri", "Vx,Wx,Ib"),
+    // AVX2: the VEX.256 forms of the integer instructions above whose 256-bit operation is the
+    // 128-bit one on each 128-bit lane (SDM Vol. 2B/2C: "VEX.256 encoded version ... for each
+    // 128-bit lane"; VMPSADBW: imm8[5:3] for the upper lane), and VPMOVMSKB r32, ymm. CPUID.07H:
+    // EBX.AVX2[bit 5]: without F_AVX2 the rows are skipped and the "(avx)" placeholders give #UD.
+    // The cross-lane AVX2 forms (VPERMD/Q, VPBROADCAST, gathers, VPSLLV..., VINSERTI128,
+    // VPERM2I128, VPMOVSX/ZX ymm) have no rows yet.
+    AVX2("VEX.256.66.0F 60 /r", "vpunpcklbw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F 61 /r", "vpunpcklwd", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F 62 /r", "vpunpckldq", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F 63 /r", "vpacksswb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F 64 /r", "vpcmpgtb", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F 65 /r", "vpcmpgtw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F 66 /r", "vpcmpgtd", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F 67 /r", "vpackuswb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F 68 /r", "vpunpckhbw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F 69 /r", "vpunpckhwd", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F 6A /r", "vpunpckhdq", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F 6B /r", "vpackssdw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F 6C /r", "vpunpcklqdq", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F 6D /r", "vpunpckhqdq", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F 74 /r", "vpcmpeqb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F 75 /r", "vpcmpeqw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F 76 /r", "vpcmpeqd", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F D1 /r", "vpsrlw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F D2 /r", "vpsrld", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F D3 /r", "vpsrlq", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F D4 /r", "vpaddq", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F D5 /r", "vpmullw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F D8 /r", "vpsubusb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F D9 /r", "vpsubusw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F DA /r", "vpminub", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F DB /r", "vpand", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F DC /r", "vpaddusb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F DD /r", "vpaddusw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F DE /r", "vpmaxub", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F DF /r", "vpandn", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F E0 /r", "vpavgb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F E1 /r", "vpsraw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F E2 /r", "vpsrad", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F E3 /r", "vpavgw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F E4 /r", "vpmulhuw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F E5 /r", "vpmulhw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F E8 /r", "vpsubsb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F E9 /r", "vpsubsw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F EA /r", "vpminsw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F EB /r", "vpor", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F EC /r", "vpaddsb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F ED /r", "vpaddsw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F EE /r", "vpmaxsw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F EF /r", "vpxor", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F F1 /r", "vpsllw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F F2 /r", "vpslld", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F F3 /r", "vpsllq", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F F4 /r", "vpmuludq", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F F5 /r", "vpmaddwd", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F F6 /r", "vpsadbw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F F8 /r", "vpsubb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F F9 /r", "vpsubw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F FA /r", "vpsubd", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F FB /r", "vpsubq", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F FC /r", "vpaddb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F FD /r", "vpaddw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F FE /r", "vpaddd", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F 70 /r", "vpshufd", "Vx,Wx,Ib"), AVX2("VEX.256.F3.0F 70 /r", "vpshufhw", "Vx,Wx,Ib"),
+    AVX2("VEX.256.F2.0F 70 /r", "vpshuflw", "Vx,Wx,Ib"), AVX2("VEX.256.66.0F 71 /2 r", "vpsrlw", "Hx,Ux,Ib"),
+    AVX2("VEX.256.66.0F 71 /4 r", "vpsraw", "Hx,Ux,Ib"), AVX2("VEX.256.66.0F 71 /6 r", "vpsllw", "Hx,Ux,Ib"),
+    AVX2("VEX.256.66.0F 72 /2 r", "vpsrld", "Hx,Ux,Ib"), AVX2("VEX.256.66.0F 72 /4 r", "vpsrad", "Hx,Ux,Ib"),
+    AVX2("VEX.256.66.0F 72 /6 r", "vpslld", "Hx,Ux,Ib"), AVX2("VEX.256.66.0F 73 /2 r", "vpsrlq", "Hx,Ux,Ib"),
+    AVX2("VEX.256.66.0F 73 /3 r", "vpsrldq", "Hx,Ux,Ib"), AVX2("VEX.256.66.0F 73 /6 r", "vpsllq", "Hx,Ux,Ib"),
+    AVX2("VEX.256.66.0F 73 /7 r", "vpslldq", "Hx,Ux,Ib"), AVX2("VEX.256.66.0F38 00 /r", "vpshufb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 01 /r", "vphaddw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F38 02 /r", "vphaddd", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 03 /r", "vphaddsw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 04 /r", "vpmaddubsw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 05 /r", "vphsubw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F38 06 /r", "vphsubd", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 07 /r", "vphsubsw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F38 08 /r", "vpsignb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 09 /r", "vpsignw", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F38 0A /r", "vpsignd", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 0B /r", "vpmulhrsw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 28 /r", "vpmuldq", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F38 29 /r", "vpcmpeqq", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 2B /r", "vpackusdw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 37 /r", "vpcmpgtq", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F38 38 /r", "vpminsb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 39 /r", "vpminsd", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F38 3A /r", "vpminuw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 3B /r", "vpminud", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F38 3C /r", "vpmaxsb", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 3D /r", "vpmaxsd", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F38 3E /r", "vpmaxuw", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 3F /r", "vpmaxud", "Vx,Hx,Wx"), AVX2("VEX.256.66.0F38 40 /r", "vpmulld", "Vx,Hx,Wx"),
+    AVX2("VEX.256.66.0F38 1C /r", "vpabsb", "Vx,Wx"), AVX2("VEX.256.66.0F38 1D /r", "vpabsw", "Vx,Wx"),
+    AVX2("VEX.256.66.0F38 1E /r", "vpabsd", "Vx,Wx"), AVX2("VEX.256.66.0F3A 0E /r", "vpblendw", "Vx,Hx,Wx,Ib"),
+    AVX2("VEX.256.66.0F3A 0F /r", "vpalignr", "Vx,Hx,Wx,Ib"),
+    AVX2("VEX.256.66.0F3A 42 /r", "vmpsadbw", "Vx,Hx,Wx,Ib"),
+    AVX2("VEX.256.66.0F3A.W0 4C /r", "vpblendvb", "Vx,Hx,Wx,Lx"),
+    AVX2("VEX.256.66.0F D7 /r r", "vpmovmskb", "Gd,Ux"),
     // AES and PCLMULQDQ, VEX.128 (the handler checks the AES / PCLMULQDQ flag, the row AVX).
     AVX("VEX.128.66.0F38 DC /r", "vaesenc", "Vx,Hx,Wx"), AVX("VEX.128.66.0F38 DD /r", "vaesenclast", "Vx,Hx,Wx"),
     AVX("VEX.128.66.0F38 DE /r", "vaesdec", "Vx,Hx,Wx"), AVX("VEX.128.66.0F38 DF /r", "vaesdeclast", "Vx,Hx,Wx"),

@@ -312,7 +312,7 @@ constexpr SemEntry kEntries[] = {
     {"vshufps", bind_vveci<v_shufps, 0>, false}, {"vshufpd", bind_vveci<v_shufpd, 2>, false},
     {"vblendps", bind_vblend<u32, false>, false}, {"vblendpd", bind_vblend<u64, false>, false},
     {"vblendvps", bind_vblend<u32, true>, false}, {"vblendvpd", bind_vblend<u64, true>, false},
-    {"vpblendvb", bind_vblend<u8, true>, false},  // VEX.128 only (the row); VEX.256 is AVX2
+    {"vpblendvb", bind_vblend<u8, true>, false},  // VEX.256: AVX2 (the row is gated by F_AVX2)
     {"vtestps", bind_vtest<u32>, false}, {"vtestpd", bind_vtest<u64>, false}, {"vptest", bind_vtest<u8>, false},
     {"vcomiss", bind_vcomis<u32, true>, false}, {"vucomiss", bind_vcomis<u32, false>, false},
     {"vcomisd", bind_vcomis<u64, true>, false}, {"vucomisd", bind_vcomis<u64, false>, false},

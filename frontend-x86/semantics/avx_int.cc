@@ -1,5 +1,7 @@
-// The VEX.128 forms of the SSE2..SSE4.1 integer instructions (AVX; their VEX.256 forms are
-// AVX2 and stay #UD: the table's "(avx)" placeholders take VEX.L = 1). Three operands:
+// The VEX.128 forms of the SSE2..SSE4.1 integer instructions (AVX) and the VEX.256 forms of
+// those whose AVX2 form is the 128-bit operation on each 128-bit lane (gated by F_AVX2 in the
+// table; the cross-lane AVX2 forms and VPMOVSX/ZX stay #UD: the "(avx)" placeholders take
+// VEX.L = 1). Three operands:
 // xmm1 = op(xmm2 = VEX.vvvv, xmm3/m128), bits 255:128 zeroed; memory operands unaligned (SDM
 // Vol. 2A 2.5). The element arithmetic is the legacy forms' lane helpers (sse_common.h,
 // sse_int_lanes.h). Shifts by imm8 are "VEX.NDD": the destination is VEX.vvvv, the source
@@ -13,84 +15,123 @@ using namespace lane;
 
 using VecShift = void (*)(V128& d, u64 count);  // (VecOp, VecOpI: sse_common.h)
 
-// xmm1 = F(vvvv, xmm3/m128).
-template <VecOp F, bool Mem>
+// VEX.128: xmm1 = F(vvvv, xmm3/m128). VEX.256 (AVX2, the rows gated by F_AVX2): the same
+// 128-bit operation on each 128-bit lane, ymm1[255:128] = F(vvvv[255:128], ymm3/m256[255:128])
+// (SDM Vol. 2B/2C: "VEX.256 encoded version: ... for each 128-bit lane"). Only the mnemonics
+// with a VEX.256 row reach the Bytes = 32 specializations; the cross-lane AVX2 forms have none.
+template <VecOp F, unsigned Bytes, bool Mem>
 void h_vi(CpuState& c, const Op& o) {
     vex_check(c);
-    const V128 s = vsrc<16, Mem>(c, o).half(0);
-    V128 d = xmm_get(c, o.r2);
-    F(d, s);
-    vex_set<16>(c, o.r0, d);
+    const V256 s = vsrc<Bytes, Mem>(c, o);
+    const V256 a = ymm_get(c, o.r2);
+    V256 r{};
+    for (unsigned h = 0; h < Bytes / 16; h++) {
+        V128 d = a.half(h);
+        F(d, s.half(h));
+        r.set_half(h, d);
+    }
+    vex_set<Bytes>(c, o.r0, r);
 }
-template <VecOpI F, bool Mem>
+// With an imm8; the upper lane takes imm8 >> HiShift (VMPSADBW: imm8[5:3] for the upper lane,
+// SDM Vol. 2B MPSADBW "VMPSADBW (VEX.256 encoded version)"; the others use the same imm8).
+template <VecOpI F, unsigned HiShift, unsigned Bytes, bool Mem>
 void h_vii(CpuState& c, const Op& o) {
     vex_check(c);
-    const V128 s = vsrc<16, Mem>(c, o).half(0);
-    V128 d = xmm_get(c, o.r2);
-    F(d, s, static_cast<u8>(o.imm));
-    vex_set<16>(c, o.r0, d);
+    const V256 s = vsrc<Bytes, Mem>(c, o);
+    const V256 a = ymm_get(c, o.r2);
+    V256 r{};
+    for (unsigned h = 0; h < Bytes / 16; h++) {
+        V128 d = a.half(h);
+        F(d, s.half(h), static_cast<u8>(o.imm >> (h * HiShift)));
+        r.set_half(h, d);
+    }
+    vex_set<Bytes>(c, o.r0, r);
 }
 // Two operands (vvvv reserved): xmm1 = F(-, xmm2/m128) for the helpers that read only s
 // (PABS*, PHMINPOSUW, PSHUFD/HW/LW).
-template <VecOp F, bool Mem>
+template <VecOp F, unsigned Bytes, bool Mem>
 void h_vi_un(CpuState& c, const Op& o) {
     vex_check(c);
-    const V128 s = vsrc<16, Mem>(c, o).half(0);
-    V128 d{};
-    F(d, s);
-    vex_set<16>(c, o.r0, d);
+    const V256 s = vsrc<Bytes, Mem>(c, o);
+    V256 r{};
+    for (unsigned h = 0; h < Bytes / 16; h++) {
+        V128 d{};
+        F(d, s.half(h));
+        r.set_half(h, d);
+    }
+    vex_set<Bytes>(c, o.r0, r);
 }
-template <VecOpI F, bool Mem>
+template <VecOpI F, unsigned Bytes, bool Mem>
 void h_vii_un(CpuState& c, const Op& o) {
     vex_check(c);
-    const V128 s = vsrc<16, Mem>(c, o).half(0);
-    V128 d{};
-    F(d, s, static_cast<u8>(o.imm));
-    vex_set<16>(c, o.r0, d);
+    const V256 s = vsrc<Bytes, Mem>(c, o);
+    V256 r{};
+    for (unsigned h = 0; h < Bytes / 16; h++) {
+        V128 d{};
+        F(d, s.half(h), static_cast<u8>(o.imm));
+        r.set_half(h, d);
+    }
+    vex_set<Bytes>(c, o.r0, r);
 }
-// VPSLLW etc. xmm1, xmm2, xmm3/m128: the count is the whole low quadword of xmm3/m128.
-template <VecShift F, bool Mem>
+// VPSLLW etc. x/ymm1, x/ymm2, xmm3/m128: the count is the whole low quadword of xmm3/m128 (a
+// 128-bit operand for VEX.256 too, SDM Vol. 2B PSLLW "VEX.256.66.0F.WIG F1 /r ... ymm2, xmm3/m128"),
+// applied to each lane.
+template <VecShift F, unsigned Bytes, bool Mem>
 void h_vshift(CpuState& c, const Op& o) {
     vex_check(c);
-    const V128 s = vsrc<16, Mem>(c, o).half(0);
-    V128 d = xmm_get(c, o.r2);
-    F(d, s.get<u64>(0));
-    vex_set<16>(c, o.r0, d);
+    const u64 count = vsrc<16, Mem>(c, o).template get<u64>(0);
+    const V256 a = ymm_get(c, o.r2);
+    V256 r{};
+    for (unsigned h = 0; h < Bytes / 16; h++) {
+        V128 d = a.half(h);
+        F(d, count);
+        r.set_half(h, d);
+    }
+    vex_set<Bytes>(c, o.r0, r);
 }
-// VPSLLW etc. xmm1 (vvvv), xmm2 (r/m), imm8.
-template <VecShift F>
+// VPSLLW etc. x/ymm1 (vvvv), x/ymm2 (r/m), imm8; VPSLLDQ/VPSRLDQ shift each lane's bytes.
+template <VecShift F, unsigned Bytes>
 void h_vshift_imm(CpuState& c, const Op& o) {
     vex_check(c);
-    V128 d = xmm_get(c, o.r1);
-    F(d, o.imm & 0xff);
-    vex_set<16>(c, o.r2, d);
+    const V256 a = ymm_get(c, o.r1);
+    V256 r{};
+    for (unsigned h = 0; h < Bytes / 16; h++) {
+        V128 d = a.half(h);
+        F(d, o.imm & 0xff);
+        r.set_half(h, d);
+    }
+    vex_set<Bytes>(c, o.r2, r);
 }
 
-// VEX.128 only (the rows say so): no VEX.L = 1 specializations.
+// VEX.L = 0 and, for the mnemonics with a VEX.256 (AVX2) row, VEX.L = 1.
 template <VecOp F>
 Handler bind_vi(const DecodedInsn& d, Op& op) {
-    return vex_pick(d, op, &h_vi<F, false>, &h_vi<F, true>, nullptr, nullptr);
+    return vex_pick(d, op, &h_vi<F, 16, false>, &h_vi<F, 16, true>, &h_vi<F, 32, false>, &h_vi<F, 32, true>);
 }
-template <VecOpI F>
+template <VecOpI F, unsigned HiShift = 0>
 Handler bind_vii(const DecodedInsn& d, Op& op) {
-    return vex_pick(d, op, &h_vii<F, false>, &h_vii<F, true>, nullptr, nullptr);
+    return vex_pick(d, op, &h_vii<F, HiShift, 16, false>, &h_vii<F, HiShift, 16, true>,
+                    &h_vii<F, HiShift, 32, false>, &h_vii<F, HiShift, 32, true>);
 }
 template <VecOp F>
 Handler bind_vi_un(const DecodedInsn& d, Op& op) {
-    return vex_pick(d, op, &h_vi_un<F, false>, &h_vi_un<F, true>, nullptr, nullptr);
+    return vex_pick(d, op, &h_vi_un<F, 16, false>, &h_vi_un<F, 16, true>, &h_vi_un<F, 32, false>,
+                    &h_vi_un<F, 32, true>);
 }
 template <VecOpI F>
 Handler bind_vii_un(const DecodedInsn& d, Op& op) {
-    return vex_pick(d, op, &h_vii_un<F, false>, &h_vii_un<F, true>, nullptr, nullptr);
+    return vex_pick(d, op, &h_vii_un<F, 16, false>, &h_vii_un<F, 16, true>, &h_vii_un<F, 32, false>,
+                    &h_vii_un<F, 32, true>);
 }
 // By xmm/m128 (66 0F D1-F3) or by imm8 (66 0F 71-73 /digit): one mnemonic, two rows.
 template <VecShift F>
 Handler bind_vshift(const DecodedInsn& d, Op& op) {
     if (d.opcode >= 0x71 && d.opcode <= 0x73) {
         vex_fill(d, op);
-        return &h_vshift_imm<F>;
+        return d.vex_l ? &h_vshift_imm<F, 32> : &h_vshift_imm<F, 16>;
     }
-    return vex_pick(d, op, &h_vshift<F, false>, &h_vshift<F, true>, nullptr, nullptr);
+    return vex_pick(d, op, &h_vshift<F, 16, false>, &h_vshift<F, 16, true>, &h_vshift<F, 32, false>,
+                    &h_vshift<F, 32, true>);
 }
 
 // VPMOVSX/VPMOVZX xmm1, xmm2/m: the memory form reads only the bytes it extends.
@@ -220,7 +261,7 @@ constexpr SemEntry kEntries[] = {
     {"vpmovzxbw", bind_vpmovx<u8, u16>, false}, {"vpmovzxbd", bind_vpmovx<u8, u32>, false},
     {"vpmovzxbq", bind_vpmovx<u8, u64>, false}, {"vpmovzxwd", bind_vpmovx<u16, u32>, false},
     {"vpmovzxwq", bind_vpmovx<u16, u64>, false}, {"vpmovzxdq", bind_vpmovx<u32, u64>, false},
-    {"vmpsadbw", bind_vii<v_mpsadbw>, false}, {"vpblendw", bind_vii<v_blend_imm<u16>>, false},
+    {"vmpsadbw", bind_vii<v_mpsadbw, 3>, false}, {"vpblendw", bind_vii<v_blend_imm<u16>>, false},
     {"vpextrb", bind_vpextr<u8>, false}, {"vpextrd|vpextrd|vpextrq", bind_vpextrdq, false},
     {"vextractps", bind_vpextr<u32>, false},
     {"vpinsrb", bind_vpinsr<u8>, false}, {"vpinsrd|vpinsrd|vpinsrq", bind_vpinsrdq, false},

@@ -1,4 +1,6 @@
-// Native-differential test of AVX (VEX.128 and VEX.256 forms): every form runs natively and in
+// Native-differential test of AVX (VEX.128 and VEX.256 forms) and of the AVX2 VEX.256 integer
+// forms that are the 128-bit operation per lane (int256_forms; the harness's Vireo side has
+// F_AVX2, no CPU model does): every form runs natively and in
 // Vireo's tier 0 from the same state (native_diff_harness.h, as native_diff_test.cc), and all
 // GPRs, the defined flags, MXCSR, the whole YMM state (XMM and the upper halves, carried by
 // XRSTOR/XSAVE natively), the x87 state and the data area are compared bit for bit.
@@ -615,33 +617,36 @@ std::vector<Form> convert_forms() {
     return v;
 }
 
-// The VEX.128 integer forms (AVX1 has no VEX.256 integer forms).
+// The three-operand integer forms (x/ymm1, x/ymm2, x/ymm3/m) of 66 0F and 66 0F 38; every one
+// has a VEX.256 (AVX2) form that is the 128-bit operation on each lane.
+struct Bin { const char* name; u8 map, op; };
+constexpr Bin kIntBin[] = {
+    {"vpunpcklbw", M0F, 0x60}, {"vpunpcklwd", M0F, 0x61}, {"vpunpckldq", M0F, 0x62}, {"vpacksswb", M0F, 0x63},
+    {"vpcmpgtb", M0F, 0x64}, {"vpcmpgtw", M0F, 0x65}, {"vpcmpgtd", M0F, 0x66}, {"vpackuswb", M0F, 0x67},
+    {"vpunpckhbw", M0F, 0x68}, {"vpunpckhwd", M0F, 0x69}, {"vpunpckhdq", M0F, 0x6A}, {"vpackssdw", M0F, 0x6B},
+    {"vpunpcklqdq", M0F, 0x6C}, {"vpunpckhqdq", M0F, 0x6D}, {"vpcmpeqb", M0F, 0x74}, {"vpcmpeqw", M0F, 0x75},
+    {"vpcmpeqd", M0F, 0x76}, {"vpaddq", M0F, 0xD4}, {"vpmullw", M0F, 0xD5}, {"vpsubusb", M0F, 0xD8},
+    {"vpsubusw", M0F, 0xD9}, {"vpminub", M0F, 0xDA}, {"vpand", M0F, 0xDB}, {"vpaddusb", M0F, 0xDC},
+    {"vpaddusw", M0F, 0xDD}, {"vpmaxub", M0F, 0xDE}, {"vpandn", M0F, 0xDF}, {"vpavgb", M0F, 0xE0},
+    {"vpavgw", M0F, 0xE3}, {"vpmulhuw", M0F, 0xE4}, {"vpmulhw", M0F, 0xE5}, {"vpsubsb", M0F, 0xE8},
+    {"vpsubsw", M0F, 0xE9}, {"vpminsw", M0F, 0xEA}, {"vpor", M0F, 0xEB}, {"vpaddsb", M0F, 0xEC},
+    {"vpaddsw", M0F, 0xED}, {"vpmaxsw", M0F, 0xEE}, {"vpxor", M0F, 0xEF}, {"vpmuludq", M0F, 0xF4},
+    {"vpmaddwd", M0F, 0xF5}, {"vpsadbw", M0F, 0xF6}, {"vpsubb", M0F, 0xF8}, {"vpsubw", M0F, 0xF9},
+    {"vpsubd", M0F, 0xFA}, {"vpsubq", M0F, 0xFB}, {"vpaddb", M0F, 0xFC}, {"vpaddw", M0F, 0xFD},
+    {"vpaddd", M0F, 0xFE},
+    {"vpshufb", M38, 0x00}, {"vphaddw", M38, 0x01}, {"vphaddd", M38, 0x02}, {"vphaddsw", M38, 0x03},
+    {"vpmaddubsw", M38, 0x04}, {"vphsubw", M38, 0x05}, {"vphsubd", M38, 0x06}, {"vphsubsw", M38, 0x07},
+    {"vpsignb", M38, 0x08}, {"vpsignw", M38, 0x09}, {"vpsignd", M38, 0x0A}, {"vpmulhrsw", M38, 0x0B},
+    {"vpmuldq", M38, 0x28}, {"vpcmpeqq", M38, 0x29}, {"vpackusdw", M38, 0x2B}, {"vpcmpgtq", M38, 0x37},
+    {"vpminsb", M38, 0x38}, {"vpminsd", M38, 0x39}, {"vpminuw", M38, 0x3A}, {"vpminud", M38, 0x3B},
+    {"vpmaxsb", M38, 0x3C}, {"vpmaxsd", M38, 0x3D}, {"vpmaxuw", M38, 0x3E}, {"vpmaxud", M38, 0x3F},
+    {"vpmulld", M38, 0x40},
+};
+
+// The VEX.128 integer forms.
 std::vector<Form> int_forms() {
     std::vector<Form> v;
-    struct Bin { const char* name; u8 map, op; };
-    static constexpr Bin kBin[] = {
-        {"vpunpcklbw", M0F, 0x60}, {"vpunpcklwd", M0F, 0x61}, {"vpunpckldq", M0F, 0x62}, {"vpacksswb", M0F, 0x63},
-        {"vpcmpgtb", M0F, 0x64}, {"vpcmpgtw", M0F, 0x65}, {"vpcmpgtd", M0F, 0x66}, {"vpackuswb", M0F, 0x67},
-        {"vpunpckhbw", M0F, 0x68}, {"vpunpckhwd", M0F, 0x69}, {"vpunpckhdq", M0F, 0x6A}, {"vpackssdw", M0F, 0x6B},
-        {"vpunpcklqdq", M0F, 0x6C}, {"vpunpckhqdq", M0F, 0x6D}, {"vpcmpeqb", M0F, 0x74}, {"vpcmpeqw", M0F, 0x75},
-        {"vpcmpeqd", M0F, 0x76}, {"vpaddq", M0F, 0xD4}, {"vpmullw", M0F, 0xD5}, {"vpsubusb", M0F, 0xD8},
-        {"vpsubusw", M0F, 0xD9}, {"vpminub", M0F, 0xDA}, {"vpand", M0F, 0xDB}, {"vpaddusb", M0F, 0xDC},
-        {"vpaddusw", M0F, 0xDD}, {"vpmaxub", M0F, 0xDE}, {"vpandn", M0F, 0xDF}, {"vpavgb", M0F, 0xE0},
-        {"vpavgw", M0F, 0xE3}, {"vpmulhuw", M0F, 0xE4}, {"vpmulhw", M0F, 0xE5}, {"vpsubsb", M0F, 0xE8},
-        {"vpsubsw", M0F, 0xE9}, {"vpminsw", M0F, 0xEA}, {"vpor", M0F, 0xEB}, {"vpaddsb", M0F, 0xEC},
-        {"vpaddsw", M0F, 0xED}, {"vpmaxsw", M0F, 0xEE}, {"vpxor", M0F, 0xEF}, {"vpmuludq", M0F, 0xF4},
-        {"vpmaddwd", M0F, 0xF5}, {"vpsadbw", M0F, 0xF6}, {"vpsubb", M0F, 0xF8}, {"vpsubw", M0F, 0xF9},
-        {"vpsubd", M0F, 0xFA}, {"vpsubq", M0F, 0xFB}, {"vpaddb", M0F, 0xFC}, {"vpaddw", M0F, 0xFD},
-        {"vpaddd", M0F, 0xFE},
-        {"vpshufb", M38, 0x00}, {"vphaddw", M38, 0x01}, {"vphaddd", M38, 0x02}, {"vphaddsw", M38, 0x03},
-        {"vpmaddubsw", M38, 0x04}, {"vphsubw", M38, 0x05}, {"vphsubd", M38, 0x06}, {"vphsubsw", M38, 0x07},
-        {"vpsignb", M38, 0x08}, {"vpsignw", M38, 0x09}, {"vpsignd", M38, 0x0A}, {"vpmulhrsw", M38, 0x0B},
-        {"vpmuldq", M38, 0x28}, {"vpcmpeqq", M38, 0x29}, {"vpackusdw", M38, 0x2B}, {"vpcmpgtq", M38, 0x37},
-        {"vpminsb", M38, 0x38}, {"vpminsd", M38, 0x39}, {"vpminuw", M38, 0x3A}, {"vpminud", M38, 0x3B},
-        {"vpmaxsb", M38, 0x3C}, {"vpmaxsd", M38, 0x3D}, {"vpmaxuw", M38, 0x3E}, {"vpmaxud", M38, 0x3F},
-        {"vpmulld", M38, 0x40},
-    };
-    for (const Bin& b : kBin) add_op(v, {b.name, b.map, P66, b.op, false, Shape::RVM, Ls::L128, Fp::None, 16, 16, false, true, true, {}, Special::None, false, 128});
+    for (const Bin& b : kIntBin) add_op(v, {b.name, b.map, P66, b.op, false, Shape::RVM, Ls::L128, Fp::None, 16, 16, false, true, true, {}, Special::None, false, 128});
     struct Sh { const char* name; u8 op; u8 digit; u8 by_xmm; };
     static constexpr Sh kSh[] = {{"vpsrlw", 0x71, 2, 0xD1}, {"vpsraw", 0x71, 4, 0xE1}, {"vpsllw", 0x71, 6, 0xF1},
                                  {"vpsrld", 0x72, 2, 0xD2}, {"vpsrad", 0x72, 4, 0xE2}, {"vpslld", 0x72, 6, 0xF2},
@@ -751,8 +756,51 @@ std::vector<Form> int_forms() {
         {"vpclmulqdq", M3A, P66, 0x44, false, Shape::RVM, Ls::L128, Fp::None, 16, 16, false, true, true, {0x00, 0x01, 0x10, 0x11, 0xEE}},
     };
     for (const AvxOp& o : crypto) add_op(v, o);
-    // VEX.256 integer forms are AVX2: not in this model, but the host has AVX2, so they are
-    // not compared (tests/unit/avx_test.cc checks the #UD).
+    // The VEX.256 integer forms are AVX2 (int256_forms; Vireo's side of the harness has F_AVX2,
+    // tests/unit/avx_test.cc checks the #UD without it).
+    return v;
+}
+
+// The VEX.256 (AVX2) integer forms that are the 128-bit operation on each 128-bit lane (SDM
+// "VEX.256 encoded version ... for each 128-bit lane"), register and m256 forms (the shifts by
+// xmm take an xmm/m128 count; VPMOVMSKB r32, ymm). The cross-lane AVX2 forms are not here.
+std::vector<Form> int256_forms() {
+    std::vector<Form> v;
+    for (const Bin& b : kIntBin) add_op(v, {b.name, b.map, P66, b.op, false, Shape::RVM, Ls::L256, Fp::None, 16, 32, false, true, true, {}, Special::None, false, 128});
+    struct Sh { const char* name; u8 op; u8 digit; u8 by_xmm; };
+    static constexpr Sh kSh[] = {{"vpsrlw", 0x71, 2, 0xD1}, {"vpsraw", 0x71, 4, 0xE1}, {"vpsllw", 0x71, 6, 0xF1},
+                                 {"vpsrld", 0x72, 2, 0xD2}, {"vpsrad", 0x72, 4, 0xE2}, {"vpslld", 0x72, 6, 0xF2},
+                                 {"vpsrlq", 0x73, 2, 0xD3}, {"vpsllq", 0x73, 6, 0xF3}, {"vpsrldq", 0x73, 3, 0},
+                                 {"vpslldq", 0x73, 7, 0}};
+    for (const Sh& sh : kSh) {
+        if (sh.by_xmm)  // VEX.256 ymm1, ymm2, xmm3/m128: a 16-byte memory count
+            add_op(v, {sh.name, M0F, P66, sh.by_xmm, false, Shape::RVM, Ls::L256, Fp::None, 16, 16, false, true, true, {}, Special::Count});
+        for (int cnt : {0, 1, 7, 15, 16, 31, 33, 64, 255})
+            for (auto [dst, src] : {std::pair{1, 2}, std::pair{9, 14}, std::pair{5, 5}}) {
+                Form f;
+                f.name = std::string(sh.name) + " ymm" + std::to_string(dst) + ",ymm" + std::to_string(src) + "," +
+                         std::to_string(cnt) + " [VEX.256.66.0F " + hex({sh.op}) + " /" + std::to_string(sh.digit) + "]";
+                f.code = vex(M0F, P66, false, true, sh.op, sh.digit, dst, R(src), {static_cast<u8>(cnt)});
+                f.simd = f.ymm = true;
+                f.states = 64;
+                v.push_back(f);
+            }
+    }
+    AvxOp ops[] = {
+        {"vpshufd", M0F, P66, 0x70, false, Shape::RM, Ls::L256, Fp::None, 16, 32, false, true, true, {0x1B, 0xE4, 0x4E, 0x00}},
+        {"vpshufhw", M0F, PF3, 0x70, false, Shape::RM, Ls::L256, Fp::None, 16, 32, false, true, true, {0x1B, 0xE4, 0x4E}},
+        {"vpshuflw", M0F, PF2, 0x70, false, Shape::RM, Ls::L256, Fp::None, 16, 32, false, true, true, {0x1B, 0xE4, 0x4E}},
+        {"vpabsb", M38, P66, 0x1C, false, Shape::RM, Ls::L256}, {"vpabsw", M38, P66, 0x1D, false, Shape::RM, Ls::L256},
+        {"vpabsd", M38, P66, 0x1E, false, Shape::RM, Ls::L256},
+        {"vpalignr", M3A, P66, 0x0F, false, Shape::RVM, Ls::L256, Fp::None, 16, 32, false, true, true, {0, 1, 7, 15, 16, 17, 31, 32, 200}},
+        {"vpblendw", M3A, P66, 0x0E, false, Shape::RVM, Ls::L256, Fp::None, 16, 32, false, true, true, {0x00, 0xA5, 0xFF, 0x3C}},
+        // imm8[2:0] for the lower lane, imm8[5:3] for the upper (SDM MPSADBW, VEX.256).
+        {"vmpsadbw", M3A, P66, 0x42, false, Shape::RVM, Ls::L256, Fp::None, 16, 32, false, true, true,
+         {0x00, 0x01, 0x02, 0x05, 0x07, 0x08, 0x10, 0x18, 0x20, 0x2B, 0x3F, 0x1A, 0xC0, 0xFF}},
+        {"vpblendvb", M3A, P66, 0x4C, false, Shape::RVMR, Ls::L256},
+        {"vpmovmskb", M0F, P66, 0xD7, false, Shape::RM, Ls::L256, Fp::None, 16, 32, false, true, false},
+    };
+    for (const AvxOp& o : ops) add_op(v, o);
     return v;
 }
 
@@ -790,6 +838,7 @@ TEST(NativeDiffAvx, FpApprox) { harness().run_all("avx rcp/rsqrt (within the SDM
 TEST(NativeDiffAvx, FpCompare) { harness().run_all("avx fp compares (32 predicates)", fp_compare_forms()); }
 TEST(NativeDiffAvx, Convert) { harness().run_all("avx conversions", convert_forms()); }
 TEST(NativeDiffAvx, Integer128) { harness().run_all("avx VEX.128 integer", int_forms()); }
+TEST(NativeDiffAvx, Integer256) { harness().run_all("avx2 VEX.256 per-lane integer", int256_forms()); }
 TEST(NativeDiffAvx, Compat32) { harness().run_all("avx in 32-bit mode", compat32_forms()); }
 TEST(NativeDiffAvx, LogicShuffle) { harness().run_all("avx logic/shuffle/blend/test", logic_shuffle_forms()); }
 

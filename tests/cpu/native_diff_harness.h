@@ -595,7 +595,7 @@ public:
                           Feature::F_BMI2, Feature::F_ADX, Feature::F_MOVBE, Feature::F_CX16,
                           Feature::F_LAHF64, Feature::F_LM, Feature::F_FXSR, Feature::F_TSC, Feature::F_MSR,
                           Feature::F_AES, Feature::F_PCLMUL, Feature::F_SHA, Feature::F_AVX,
-                          Feature::F_F16C, Feature::F_FMA})
+                          Feature::F_F16C, Feature::F_FMA, Feature::F_AVX2})  // AVX2: Vireo side only
             set(c.features, f);
         // XSAVE as the host's kernel enables it (CR4.OSXSAVE), with the components Vireo has
         // (x87, SSE and AVX; the XSAVE tests request x87 and SSE only).

@@ -79,6 +79,56 @@ TEST_F(Avx, Avx2FormsAreUd) {
     EXPECT_EQ(run({0xC4, 0xE3, 0x7D, 0x16, 0xC0, 0x01}), UD);     // VPEXTRD with VEX.L = 1
 }
 
+// The per-lane VEX.256 integer forms (AVX2, semantics/avx_int.cc): #UD without F_AVX2 (no
+// current CPU model has it; SDM: "#UD If ... CPUID.(EAX=07H, ECX=0):EBX.AVX2[bit 5] = 0"),
+// run with it; the cross-lane AVX2 forms are not implemented and stay #UD either way.
+TEST_F(Avx, Avx2PerLaneIntegerFormsNeedAvx2) {
+    const std::vector<std::vector<u8>> per_lane = {
+        {0xC5, 0xFD, 0xFC, 0xC2},                    // VPADDB ymm0, ymm0, ymm2
+        {0xC5, 0xFD, 0xEF, 0x03},                    // VPXOR ymm0, ymm0, [rbx]
+        {0xC5, 0xFD, 0xD7, 0xC1},                    // VPMOVMSKB eax, ymm1
+        {0xC5, 0xFD, 0x70, 0xC1, 0x1B},              // VPSHUFD ymm0, ymm1, 1Bh
+        {0xC5, 0xFD, 0x71, 0xF1, 0x03},              // VPSLLW ymm0, ymm1, 3
+        {0xC5, 0xFD, 0xF1, 0xC2},                    // VPSLLW ymm0, ymm0, xmm2
+        {0xC5, 0xFD, 0x73, 0xF9, 0x03},              // VPSLLDQ ymm0, ymm1, 3
+        {0xC4, 0xE2, 0x7D, 0x00, 0xC2},              // VPSHUFB ymm0, ymm0, ymm2
+        {0xC4, 0xE2, 0x7D, 0x1C, 0xC1},              // VPABSB ymm0, ymm1
+        {0xC4, 0xE2, 0x7D, 0x40, 0xC2},              // VPMULLD ymm0, ymm0, ymm2
+        {0xC4, 0xE3, 0x7D, 0x0F, 0xC2, 0x05},        // VPALIGNR ymm0, ymm0, ymm2, 5
+        {0xC4, 0xE3, 0x7D, 0x42, 0xC2, 0x2D},        // VMPSADBW ymm0, ymm0, ymm2, 2Dh
+        {0xC4, 0xE3, 0x7D, 0x4C, 0xC2, 0x30},        // VPBLENDVB ymm0, ymm0, ymm2, ymm3
+    };
+    const std::vector<std::vector<u8>> cross_lane = {
+        {0xC4, 0xE2, 0x7D, 0x20, 0xC1},              // VPMOVSXBW ymm0, xmm1
+        {0xC4, 0xE2, 0x7D, 0x36, 0xC1},              // VPERMD ymm0, ymm0, ymm1
+        {0xC4, 0xE2, 0x7D, 0x78, 0xC1},              // VPBROADCASTB ymm0, xmm1
+        {0xC4, 0xE2, 0x7D, 0x47, 0xC2},              // VPSLLVD ymm0, ymm0, ymm2
+        {0xC4, 0xE3, 0x7D, 0x38, 0xC1, 0x01},        // VINSERTI128 ymm0, ymm0, xmm1, 1
+        {0xC4, 0xE3, 0x7D, 0x16, 0xC0, 0x01},        // VPEXTRD with VEX.L = 1
+    };
+    c.gpr[RBX] = kData;
+    for (const auto& code : per_lane) EXPECT_EQ(run(code), UD) << ::testing::PrintToString(code);
+    for (const auto& code : cross_lane) EXPECT_EQ(run(code), UD) << ::testing::PrintToString(code);
+    set(c.features, Feature::F_AVX2);
+    for (const auto& code : per_lane) EXPECT_EQ(run(code), -1) << ::testing::PrintToString(code);
+    for (const auto& code : cross_lane) EXPECT_EQ(run(code), UD) << ::testing::PrintToString(code);
+    // Each lane on its own: VPADDB ymm0, ymm0, ymm2 carries nothing from bit 127 to 128, and
+    // VPSLLDQ ymm0, ymm1, 3 shifts each lane's bytes (zeros into byte 16, nothing from byte 15).
+    set_ymm(0, 0, 0xFF00000000000000ull, 0x01, 0xFF00000000000000ull);
+    set_ymm(2, 0, 0x0100000000000000ull, 0x02, 0x0200000000000000ull);
+    EXPECT_EQ(run({0xC5, 0xFD, 0xFC, 0xC2}), -1);
+    EXPECT_EQ(ymm_q(0, 0), 0u);
+    EXPECT_EQ(ymm_q(0, 1), 0u);
+    EXPECT_EQ(ymm_q(0, 2), 3u);
+    EXPECT_EQ(ymm_q(0, 3), 0x0100000000000000ull);
+    set_ymm(1, 0x0807060504030201ull, 0x100F0E0D0C0B0A09ull, 0x1817161514131211ull, 0x201F1E1D1C1B1A19ull);
+    EXPECT_EQ(run({0xC5, 0xFD, 0x73, 0xF9, 0x03}), -1);
+    EXPECT_EQ(ymm_q(0, 0), 0x0504030201000000ull);
+    EXPECT_EQ(ymm_q(0, 1), 0x0D0C0B0A09080706ull);
+    EXPECT_EQ(ymm_q(0, 2), 0x1514131211000000ull);
+    EXPECT_EQ(ymm_q(0, 3), 0x1D1C1B1A19181716ull);
+}
+
 // VAESENC (VEX.128) needs AES as well as AVX (the row is gated by AVX, the handler checks AES).
 TEST_F(Avx, VexAesNeedsBothFlags) {
     const std::vector<u8> vaesenc = {0xC4, 0xE2, 0x69, 0xDC, 0xCB};  // VAESENC xmm1, xmm2, xmm3
