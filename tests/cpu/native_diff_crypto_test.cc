@@ -41,9 +41,7 @@ constexpr std::array<KnownFailure, 0> kKnownFailures{};
 }  // namespace
 
 const KnownFailure* known_failure(const std::string& name) {
-    for (const KnownFailure& k : kKnownFailures)
-        if (name == k.form) return &k;
-    return nullptr;
+    return find_known_failure(kKnownFailures, name);
 }
 
 namespace {
