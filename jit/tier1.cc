@@ -37,6 +37,20 @@ namespace {
 // Functions up to this size are cloned into a block's module (and so may be inlined); bigger
 // ones (fault delivery, page walks, ...) are called in the binary.
 constexpr unsigned kCloneInsns = 300;
+
+// Calls f for every global that v is or that a constant inside v (an expression, an aggregate
+// initializer, ...) refers to; instructions and arguments are not entered.
+template <typename F>
+void for_each_global(const llvm::Value* v, F&& f) {
+    std::vector<const llvm::Value*> todo{v};
+    while (!todo.empty()) {
+        const llvm::Value* x = todo.back();
+        todo.pop_back();
+        if (auto* g = llvm::dyn_cast<llvm::GlobalValue>(x)) f(g);
+        else if (auto* k = llvm::dyn_cast<llvm::Constant>(x))
+            for (const llvm::Use& u : k->operands()) todo.push_back(u.get());
+    }
+}
 }  // namespace
 
 struct Tier1Compiler::Impl {
@@ -108,17 +122,8 @@ bool Tier1Compiler::Impl::collect(llvm::Function* root, std::unordered_set<const
         } else if (auto* g = llvm::dyn_cast<llvm::GlobalVariable>(gv)) {
             if (g->isConstant()) {
                 clone.insert(g);
-                if (g->hasInitializer()) {
-                    std::vector<const llvm::Constant*> cs{g->getInitializer()};
-                    while (!cs.empty()) {
-                        const llvm::Constant* k = cs.back();
-                        cs.pop_back();
-                        if (auto* v = llvm::dyn_cast<llvm::GlobalValue>(k)) self_visit(v, self_visit);
-                        else
-                            for (const llvm::Use& u : k->operands())
-                                if (auto* kc = llvm::dyn_cast<llvm::Constant>(u.get())) cs.push_back(kc);
-                    }
-                }
+                if (g->hasInitializer())
+                    for_each_global(g->getInitializer(), [&](const llvm::GlobalValue* v) { self_visit(v, self_visit); });
             } else if (!native) {
                 good = false;  // mutable data the binary does not name: cannot share it
             }
@@ -135,18 +140,8 @@ bool Tier1Compiler::Impl::collect(llvm::Function* root, std::unordered_set<const
                 visit(p, visit);
         for (const llvm::BasicBlock& bb : *f)
             for (const llvm::Instruction& in : bb)
-                for (const llvm::Use& u : in.operands()) {
-                    std::vector<const llvm::Value*> vs{u.get()};
-                    while (!vs.empty()) {
-                        const llvm::Value* v = vs.back();
-                        vs.pop_back();
-                        if (auto* g = llvm::dyn_cast<llvm::GlobalValue>(v)) visit(g, visit);
-                        else if (auto* k = llvm::dyn_cast<llvm::ConstantExpr>(v))
-                            for (const llvm::Use& ku : k->operands()) vs.push_back(ku.get());
-                        else if (auto* a = llvm::dyn_cast<llvm::ConstantAggregate>(v))
-                            for (const llvm::Use& ku : a->operands()) vs.push_back(ku.get());
-                    }
-                }
+                for (const llvm::Use& u : in.operands())
+                    for_each_global(u.get(), [&](const llvm::GlobalValue* g) { visit(g, visit); });
     }
     return good;
 }
