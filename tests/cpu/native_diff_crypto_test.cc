@@ -271,29 +271,10 @@ TEST(NativeDiffCrypto, Compat32) {
 // Not differential: the CPUID gate. With the feature absent from the CPU model the form is
 // #UD (the instruction pages: "#UD If CPUID.01H:ECX.AESNI[bit 25] = 0", ".PCLMULQDQ[bit 1]",
 // "CPUID.(EAX=07H, ECX=0):EBX.SHA[bit 29] = 0"); with it present the same bytes run.
-struct CryptoTier0Only : ::testing::Test {
-    Vireo& v = harness().vireo;
-    Input in{};
-    void SetUp() override {
-        ASSERT_TRUE(harness().native.ok);
-        std::memcpy(in.mem.data(), harness().base_image.data(), kDataSize);
-        in.gpr[RSP] = kStackInit;
-        in.rflags = 0x202;
-        fx_put<u32>(in.fx, 24, 0x1F80);
-        fx_put<u16>(in.fx, 0, 0x037F);
-    }
-    int run(const std::vector<u8>& code) {
-        v.load(code, kCodeAddr, false);
-        return v.run(in).fault;
-    }
-};
+struct CryptoTier0Only : SimdTier0Only {};  // (native_diff_harness.h)
 
 TEST_F(CryptoTier0Only, FeatureAbsentIsUd) {
-    struct Case {
-        Feature f;
-        std::vector<u8> code;
-    };
-    const Case cases[] = {
+    expect_gated({
         {Feature::F_AES, {0x66, 0x0F, 0x38, 0xDB, 0xCA}},          // aesimc xmm1, xmm2
         {Feature::F_AES, {0x66, 0x0F, 0x38, 0xDC, 0xCA}},          // aesenc xmm1, xmm2
         {Feature::F_AES, {0x66, 0x0F, 0x38, 0xDD, 0xCA}},          // aesenclast xmm1, xmm2
@@ -308,14 +289,7 @@ TEST_F(CryptoTier0Only, FeatureAbsentIsUd) {
         {Feature::F_SHA, {0x0F, 0x38, 0xCB, 0xCA}},                // sha256rnds2 xmm1, xmm2
         {Feature::F_SHA, {0x0F, 0x38, 0xCC, 0xCA}},                // sha256msg1 xmm1, xmm2
         {Feature::F_SHA, {0x0F, 0x38, 0xCD, 0xCA}},                // sha256msg2 xmm1, xmm2
-    };
-    for (const Case& k : cases) {
-        EXPECT_EQ(run(k.code), -1) << hex(k.code);
-        const FeatureSet saved = v.c.features;
-        v.c.features.reset(static_cast<size_t>(k.f));
-        EXPECT_EQ(run(k.code), UD) << hex(k.code);
-        v.c.features = saved;
-    }
+    });
 }
 
 }  // namespace

@@ -1011,4 +1011,38 @@ inline Harness& harness() {
     return h;
 }
 
+// Not differential: Vireo alone, from the harness's base state in 64-bit mode with the x87/SSE
+// reset values, for what the host cannot show (a CPUID feature absent, CR0/CR4 bits Linux keeps).
+struct SimdTier0Only : ::testing::Test {
+    Vireo& v = harness().vireo;
+    Input in{};
+    void SetUp() override {
+        ASSERT_TRUE(harness().native.ok);
+        std::memcpy(in.mem.data(), harness().base_image.data(), kDataSize);
+        in.gpr[RSP] = kStackInit;
+        in.rflags = 0x202;
+        fx_put<u32>(in.fx, 24, 0x1F80);
+        fx_put<u16>(in.fx, 0, 0x037F);
+    }
+    // The fault vector the form stopped on, or -1.
+    int run(const std::vector<u8>& code) {
+        v.load(code, kCodeAddr, false);
+        return v.run(in).fault;
+    }
+    // The CPUID gate: each form runs with its feature in the model and is #UD without it.
+    struct Gated {
+        Feature f;
+        std::vector<u8> code;
+    };
+    void expect_gated(const std::vector<Gated>& cases) {
+        for (const Gated& k : cases) {
+            EXPECT_EQ(run(k.code), -1) << hex(k.code);
+            const FeatureSet saved = v.c.features;
+            v.c.features.reset(static_cast<size_t>(k.f));
+            EXPECT_EQ(run(k.code), UD) << hex(k.code);
+            v.c.features = saved;
+        }
+    }
+};
+
 }  // namespace vireo::test::native_diff

@@ -560,29 +560,10 @@ TEST(NativeDiffSse4, Compat32) { harness().run_all("sse3..sse4.2 in 32-bit code"
 // Not differential: the CPUID gate. With the feature absent from the CPU model the form is
 // #UD (SDM Vol. 2A 2.8 / the instruction pages' "#UD If CPUID.01H:ECX.SSE4_1[bit 19] = 0"
 // etc.); with it present the same bytes run.
-struct Sse4Tier0Only : ::testing::Test {
-    Vireo& v = harness().vireo;
-    Input in{};
-    void SetUp() override {
-        ASSERT_TRUE(harness().native.ok);
-        std::memcpy(in.mem.data(), harness().base_image.data(), kDataSize);
-        in.gpr[RSP] = kStackInit;
-        in.rflags = 0x202;
-        fx_put<u32>(in.fx, 24, 0x1F80);
-        fx_put<u16>(in.fx, 0, 0x037F);
-    }
-    int run(const std::vector<u8>& code) {
-        v.load(code, kCodeAddr, false);
-        return v.run(in).fault;
-    }
-};
+struct Sse4Tier0Only : SimdTier0Only {};  // (native_diff_harness.h)
 
 TEST_F(Sse4Tier0Only, FeatureAbsentIsUd) {
-    struct Case {
-        Feature f;
-        std::vector<u8> code;
-    };
-    const Case cases[] = {
+    expect_gated({
         {Feature::F_SSE3, {0xF2, 0x0F, 0xD0, 0xCA}},              // addsubps xmm1, xmm2
         {Feature::F_SSE3, {0xF2, 0x0F, 0x12, 0xCA}},              // movddup xmm1, xmm2
         {Feature::F_SSSE3, {0x66, 0x0F, 0x38, 0x00, 0xCA}},       // pshufb xmm1, xmm2
@@ -593,14 +574,7 @@ TEST_F(Sse4Tier0Only, FeatureAbsentIsUd) {
         {Feature::F_SSE42, {0x66, 0x0F, 0x38, 0x37, 0xCA}},       // pcmpgtq xmm1, xmm2
         {Feature::F_SSE42, {0x66, 0x0F, 0x3A, 0x63, 0xCA, 0x00}}, // pcmpistri xmm1, xmm2, 0
         {Feature::F_SSE42, {0xF2, 0x0F, 0x38, 0xF0, 0xC1}},       // crc32 eax, cl
-    };
-    for (const Case& k : cases) {
-        EXPECT_EQ(run(k.code), -1) << hex(k.code);
-        const FeatureSet saved = v.c.features;
-        v.c.features.reset(static_cast<size_t>(k.f));
-        EXPECT_EQ(run(k.code), UD) << hex(k.code);
-        v.c.features = saved;
-    }
+    });
 }
 
 // The legacy-SSE checks come first (SDM Vol. 2A Table 2-21, exception type 4/5; Vol. 3A
